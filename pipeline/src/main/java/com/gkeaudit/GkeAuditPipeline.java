@@ -1,0 +1,108 @@
+package com.gkeaudit;
+
+import com.gkeaudit.detect.DetectFindings;
+import com.gkeaudit.detect.RuleConfig;
+import com.gkeaudit.enrich.ClusterMetadataSource;
+import com.gkeaudit.enrich.EnrichEvents;
+import com.gkeaudit.io.ParseRecords;
+import com.gkeaudit.io.ReadAuditExports;
+import com.gkeaudit.io.Rows;
+import com.gkeaudit.io.WriteNdjson;
+import com.gkeaudit.model.ClusterEvent;
+import com.gkeaudit.model.DeadLetter;
+import com.gkeaudit.model.Finding;
+import com.gkeaudit.model.JsonCoder;
+import com.gkeaudit.options.GkeAuditOptions;
+import com.gkeaudit.options.OptionsValidator;
+import com.gkeaudit.parse.DedupeEntries;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.joda.time.Duration;
+
+/**
+ * The pipeline: read audit-log exports, parse and dedupe ClusterManager entries, enrich them with cluster metadata,
+ * run the rule catalogue, and write findings, events and dead letters. One code path for every runner; on the
+ * DirectRunner, {@code main} waits for the result and prints a summary.
+ */
+public final class GkeAuditPipeline {
+  private GkeAuditPipeline() {}
+
+  public static void main(String[] args) {
+    PipelineOptionsFactory.register(GkeAuditOptions.class);
+    GkeAuditOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(GkeAuditOptions.class);
+      OptionsValidator.validate(options);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + firstLine(e.getMessage()));
+      System.exit(2);
+      return;
+    }
+    long started = System.nanoTime();
+    PipelineResult result = build(options).run();
+    if (!options.getRunner().getSimpleName().equals("DirectRunner")) {
+      // A Flex Template launcher must return once the job is submitted.
+      return;
+    }
+    PipelineResult.State state = result.waitUntilFinish();
+    System.out.print(RunSummary.of(result, options, (System.nanoTime() - started) / 1_000_000L).render());
+    if (state != PipelineResult.State.DONE) {
+      System.err.println("error: pipeline ended in state " + state);
+      System.exit(1);
+    }
+  }
+
+  /** Builds the whole pipeline for validated options. */
+  public static Pipeline build(GkeAuditOptions options) {
+    Pipeline pipeline = Pipeline.create(options);
+    RuleConfig config = RuleConfig.from(options);
+
+    PCollectionTuple records =
+        pipeline.apply("ReadExports", ReadAuditExports.from(RuleConfig.splitList(options.getInputFiles())));
+    PCollection<Long> clock = records.get(ParseRecords.CLOCK).setCoder(VarLongCoder.of());
+    PCollection<DeadLetter> recordDeadLetters =
+        records.get(ParseRecords.DEAD_LETTERS).setCoder(JsonCoder.of(DeadLetter.class));
+
+    ClusterMetadataSource.Result metadata =
+        ClusterMetadataSource.read(pipeline.begin(), options.getClusterMetadata());
+
+    PCollection<ClusterEvent> events =
+        records
+            .get(ParseRecords.EVENTS)
+            .setCoder(JsonCoder.of(ClusterEvent.class))
+            .apply("Dedupe", DedupeEntries.within(Duration.standardHours(options.getDedupeHorizonHours())))
+            .apply("Enrich", EnrichEvents.with(metadata.view()));
+
+    PCollection<Finding> findings = events.apply("Detect", DetectFindings.with(config, clock));
+
+    PCollectionList<DeadLetter> deadLetterParts = PCollectionList.of(recordDeadLetters);
+    if (metadata.deadLetters() != null) {
+      deadLetterParts = deadLetterParts.and(metadata.deadLetters());
+    }
+    PCollection<DeadLetter> deadLetters = deadLetterParts.apply("AllDeadLetters", Flatten.pCollections());
+
+    String outputDir = options.getOutputDir();
+    String environmentLabel = config.environmentLabel();
+    String criticalityLabel = config.criticalityLabel();
+    findings.apply("WriteFindings", WriteNdjson.to(outputDir, "findings", f -> Rows.finding(f).toString()));
+    events.apply(
+        "WriteEvents",
+        WriteNdjson.to(outputDir, "events", e -> Rows.event(e, environmentLabel, criticalityLabel).toString()));
+    deadLetters.apply("WriteDeadLetters", WriteNdjson.to(outputDir, "deadletter", d -> Rows.deadLetter(d).toString()));
+    return pipeline;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "invalid options";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,95 @@
+package com.gkeaudit;
+
+import com.gkeaudit.io.ParseRecords;
+import com.gkeaudit.options.GkeAuditOptions;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+
+/** The local run's readable summary, from the pipeline's Beam metrics. */
+final class RunSummary {
+  private final Map<String, Long> counters;
+  private final GkeAuditOptions options;
+  private final long elapsedMillis;
+
+  private RunSummary(Map<String, Long> counters, GkeAuditOptions options, long elapsedMillis) {
+    this.counters = counters;
+    this.options = options;
+    this.elapsedMillis = elapsedMillis;
+  }
+
+  static RunSummary of(PipelineResult result, GkeAuditOptions options, long elapsedMillis) {
+    return new RunSummary(counters(result), options, elapsedMillis);
+  }
+
+  /** Every counter of the project's namespace, by name, summed over steps. */
+  static Map<String, Long> counters(PipelineResult result) {
+    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().build());
+    Map<String, Long> out = new TreeMap<>();
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      if (counter.getName().getNamespace().equals(ParseRecords.METRICS_NAMESPACE)) {
+        out.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
+      }
+    }
+    return out;
+  }
+
+  long get(String name) {
+    return counters.getOrDefault(name, 0L);
+  }
+
+  String render() {
+    long read = get("records_read");
+    long empty = get("records_empty");
+    long other = get("records_other_service");
+    long clusterManager = get("records_cluster_manager");
+    long dead = get("records_dead_letter");
+    long duplicates = get("records_duplicate");
+    long events = get("events");
+    boolean balanced = read == empty + other + clusterManager + dead && clusterManager == events + duplicates;
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%nGKE control-plane audit: finished in %.1f s%n", elapsedMillis / 1000.0));
+    line(out, "records read", read);
+    line(out, "  ClusterManager entries", clusterManager);
+    line(out, "  other services (dropped)", other);
+    line(out, "  empty lines (skipped)", empty);
+    line(out, "  dead-lettered", dead);
+    counters.forEach(
+        (name, value) -> {
+          if (name.startsWith("dead_letter.")) {
+            line(out, "    " + name.substring("dead_letter.".length()), value);
+          }
+        });
+    line(out, "duplicates dropped", duplicates);
+    line(out, "events (unique ClusterManager entries)", events);
+    if (get("metadata_clusters") > 0 || get("metadata_dead_letter") > 0) {
+      line(out, "clusters in metadata", get("metadata_clusters"));
+      if (get("metadata_dead_letter") > 0) {
+        line(out, "  unusable metadata lines (dead-lettered)", get("metadata_dead_letter"));
+      }
+    }
+    line(out, "findings", get("findings"));
+    counters.forEach(
+        (name, value) -> {
+          if (name.startsWith("findings.")) {
+            String[] parts = name.split("\\.");
+            line(out, String.format("  %-28s %s", parts[1], parts[2]), value);
+          }
+        });
+    out.append(
+        String.format(
+            "counts add up: %s (read = ClusterManager + other + empty + dead-lettered; ClusterManager = events + "
+                + "duplicates)%n",
+            balanced ? "yes" : "NO"));
+    out.append(String.format("output: %s/{findings,events,deadletter}/%n", options.getOutputDir()));
+    return out.toString();
+  }
+
+  private static void line(StringBuilder out, String label, long value) {
+    out.append(String.format(Locale.ROOT, "  %-40s %,10d%n", label, value));
+  }
+}

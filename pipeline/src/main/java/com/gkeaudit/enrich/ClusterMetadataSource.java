@@ -1,0 +1,98 @@
+package com.gkeaudit.enrich;
+
+import com.gkeaudit.io.ParseRecords;
+import com.gkeaudit.model.DeadLetter;
+import com.gkeaudit.model.JsonCoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableBiFunction;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Cluster metadata from a Cloud Asset Inventory export, as a map side input keyed like {@code
+ * ClusterEvent.clusterKey()}. The newest {@code update_time} wins when a cluster appears more than once. Lines that
+ * are not cluster assets go to the dead letter with their reason.
+ */
+public final class ClusterMetadataSource {
+  public static final TupleTag<KV<String, ClusterMetadata>> CLUSTERS = new TupleTag<>() {};
+  public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+  private static final Counter CLUSTERS_READ = Metrics.counter(ParseRecords.METRICS_NAMESPACE, "metadata_clusters");
+
+  private ClusterMetadataSource() {}
+
+  /** The metadata of {@code filePattern}, or an empty map when it is null. */
+  public static Result read(PBegin begin, String filePattern) {
+    KvCoder<String, ClusterMetadata> coder = KvCoder.of(StringUtf8Coder.of(), JsonCoder.of(ClusterMetadata.class));
+    if (filePattern == null || filePattern.isBlank()) {
+      PCollection<KV<String, ClusterMetadata>> none = begin.apply("NoClusterMetadata", Create.empty(coder));
+      return new Result(none.apply("AsMap", View.asMap()), null);
+    }
+    PCollectionTuple parsed =
+        begin
+            .apply("ReadClusterMetadata", TextIO.read().from(filePattern))
+            .apply(
+                "ParseAssets",
+                ParDo.of(new ParseAssetFn(filePattern)).withOutputTags(CLUSTERS, TupleTagList.of(DEAD_LETTERS)));
+    PCollectionView<Map<String, ClusterMetadata>> view =
+        parsed
+            .get(CLUSTERS)
+            .setCoder(coder)
+            .apply("NewestPerCluster", Combine.perKey(newest()))
+            .apply("AsMap", View.asMap());
+    return new Result(view, parsed.get(DEAD_LETTERS).setCoder(JsonCoder.of(DeadLetter.class)));
+  }
+
+  /** The side input and the dead letters of unusable lines (null when no metadata was given). */
+  public record Result(PCollectionView<Map<String, ClusterMetadata>> view, PCollection<DeadLetter> deadLetters) {}
+
+  private static SerializableBiFunction<ClusterMetadata, ClusterMetadata, ClusterMetadata> newest() {
+    return (a, b) -> {
+      long ta = a.updateTimeNanos() == null ? Long.MIN_VALUE : a.updateTimeNanos();
+      long tb = b.updateTimeNanos() == null ? Long.MIN_VALUE : b.updateTimeNanos();
+      return ta != tb ? (ta > tb ? a : b) : (a.toString().compareTo(b.toString()) >= 0 ? a : b);
+    };
+  }
+
+  static final class ParseAssetFn extends DoFn<String, KV<String, ClusterMetadata>> {
+    private final String source;
+
+    ParseAssetFn(String source) {
+      this.source = source;
+    }
+
+    @ProcessElement
+    public void process(@Element String line, MultiOutputReceiver out) {
+      try {
+        ClusterMetadata metadata = ClusterMetadataParser.parse(line);
+        if (metadata != null) {
+          CLUSTERS_READ.inc();
+          out.get(CLUSTERS).output(KV.of(ClusterMetadataParser.clusterKey(metadata), metadata));
+        }
+      } catch (ClusterMetadataParser.InvalidAssetException e) {
+        byte[] raw = line.getBytes(StandardCharsets.UTF_8);
+        Metrics.counter(ParseRecords.METRICS_NAMESPACE, "metadata_dead_letter").inc();
+        out.get(DEAD_LETTERS)
+            .output(
+                DeadLetter.of(
+                    DeadLetter.BAD_METADATA, e.getMessage(), source, null, raw, 0, raw.length, raw.length, null));
+      }
+    }
+  }
+}

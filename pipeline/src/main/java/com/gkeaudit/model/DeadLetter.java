@@ -1,0 +1,82 @@
+package com.gkeaudit.model;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * A record that did not become a LogEntry (or could not be written), with the reason. The raw record is kept up to
+ * {@link #MAX_RAW_BYTES} bytes; bytes that are not valid UTF-8 are also kept in base64 so nothing is lost to the
+ * replacement character.
+ */
+public record DeadLetter(
+    String reason,
+    String error,
+    String source,
+    Long lineNumber,
+    String rawRecord,
+    String rawRecordBase64,
+    long rawSizeBytes,
+    boolean truncated,
+    Long eventTimeNanos,
+    long failedAtMillis) {
+
+  /** The stated truncation size of {@code raw_record} (BigQuery rows stay small; the start identifies the record). */
+  public static final int MAX_RAW_BYTES = 16 * 1024;
+
+  public static final String NOT_JSON = "not-json";
+  public static final String INVALID_UTF8 = "invalid-utf8";
+  public static final String NOT_OBJECT = "not-object";
+  public static final String NO_TIMESTAMP = "no-timestamp";
+  public static final String BAD_TIMESTAMP = "bad-timestamp";
+  public static final String TOO_LARGE = "too-large";
+  public static final String LATE = "late";
+  public static final String SINK_REJECTED = "sink-rejected";
+  public static final String UNREADABLE = "unreadable-input";
+  public static final String BAD_METADATA = "bad-cluster-metadata";
+
+  public static DeadLetter of(
+      String reason, String error, String source, Long lineNumber, byte[] raw, int offset, int length,
+      long fullSizeBytes, Long eventTimeNanos) {
+    int kept = Math.min(length, MAX_RAW_BYTES);
+    String base64 = null;
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(raw, offset, kept))
+              .toString();
+    } catch (CharacterCodingException e) {
+      // Cutting at MAX_RAW_BYTES can split a character; only genuinely bad bytes deserve the base64 copy.
+      text = new String(raw, offset, kept, StandardCharsets.UTF_8);
+      if (kept == length || !validUpToLastCharacter(raw, offset, kept)) {
+        base64 = Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(raw, offset, offset + kept));
+      }
+    }
+    return new DeadLetter(
+        reason, error, source, lineNumber, text, base64, fullSizeBytes, fullSizeBytes > kept, eventTimeNanos,
+        System.currentTimeMillis());
+  }
+
+  private static boolean validUpToLastCharacter(byte[] raw, int offset, int length) {
+    int end = offset + length;
+    int start = Math.max(offset, end - 3);
+    for (int cut = end; cut >= start; cut--) {
+      try {
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(raw, offset, cut - offset));
+        return true;
+      } catch (CharacterCodingException e) {
+        // try a shorter prefix
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,133 @@
+package com.gkeaudit.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** The command line of SPEC §3. Validated by {@link OptionsValidator} before anything runs. */
+public interface GkeAuditOptions extends PipelineOptions {
+  @Description(
+      "Audit-log export files: comma-separated patterns, local or gs://, one LogEntry JSON per line; .gz read "
+          + "transparently; ** globs work. Example: gs://my-bucket/cloudaudit.googleapis.com/**")
+  String getInputFiles();
+
+  void setInputFiles(String value);
+
+  @Description("Pub/Sub subscription of a log sink: projects/P/subscriptions/S; message data = one LogEntry JSON.")
+  String getInputSubscription();
+
+  void setInputSubscription(String value);
+
+  @Description(
+      "Cloud Asset Inventory export of container.googleapis.com/Cluster assets (NDJSON file pattern). Without it, "
+          + "rules that need cluster metadata (maintenance windows, labels for severity) use what the events say.")
+  String getClusterMetadata();
+
+  void setClusterMetadata(String value);
+
+  @Description("Directory (local or gs://) for NDJSON output: findings/, events/, deadletter/ below it.")
+  String getOutputDir();
+
+  void setOutputDir(String value);
+
+  @Description("BigQuery table for findings, PROJECT:DATASET.TABLE.")
+  String getFindingsTable();
+
+  void setFindingsTable(String value);
+
+  @Description("BigQuery table for enriched ClusterManager events, PROJECT:DATASET.TABLE.")
+  String getEventsTable();
+
+  void setEventsTable(String value);
+
+  @Description("BigQuery table for dead-letter rows, PROJECT:DATASET.TABLE.")
+  String getDeadLetterTable();
+
+  void setDeadLetterTable(String value);
+
+  @Description("Hours a started IP or credential rotation may stay open before it is reported as stalled.")
+  @Default.Integer(24)
+  Integer getRotationMaxOpenHours();
+
+  void setRotationMaxOpenHours(Integer value);
+
+  @Description("Successful changes on one cluster that make a change-burst.")
+  @Default.Integer(4)
+  Integer getBurstThreshold();
+
+  void setBurstThreshold(Integer value);
+
+  @Description("Sliding window of change-burst, in minutes.")
+  @Default.Integer(60)
+  Integer getBurstWindowMinutes();
+
+  void setBurstWindowMinutes(Integer value);
+
+  @Description("Denied calls by one principal that make a permission-denied-burst.")
+  @Default.Integer(5)
+  Integer getDeniedThreshold();
+
+  void setDeniedThreshold(Integer value);
+
+  @Description("Sliding window of permission-denied-burst, in minutes.")
+  @Default.Integer(60)
+  Integer getDeniedWindowMinutes();
+
+  void setDeniedWindowMinutes(Integer value);
+
+  @Description("Distinct clusters changed by one principal that make a multi-cluster-change.")
+  @Default.Integer(5)
+  Integer getFanoutThreshold();
+
+  void setFanoutThreshold(Integer value);
+
+  @Description("Sliding window of multi-cluster-change, in minutes.")
+  @Default.Integer(60)
+  Integer getFanoutWindowMinutes();
+
+  void setFanoutWindowMinutes(Integer value);
+
+  @Description("A principal is new on a cluster without a successful change there in this many days.")
+  @Default.Integer(30)
+  Integer getPrincipalLookbackDays();
+
+  void setPrincipalLookbackDays(Integer value);
+
+  @Description("Days of observed history a cluster needs before new-principal can fire on it.")
+  @Default.Integer(7)
+  Integer getBaselineDays();
+
+  void setBaselineDays(Integer value);
+
+  @Description(
+      "Comma-separated trusted CIDRs (IPv4 and IPv6). Empty turns untrusted-source off. Caller IPs 'private' and "
+          + "'gce-internal-ip' count as inside.")
+  @Default.String("")
+  String getTrustedCidrs();
+
+  void setTrustedCidrs(String value);
+
+  @Description("Cluster label key holding the environment.")
+  @Default.String("env")
+  String getEnvironmentLabel();
+
+  void setEnvironmentLabel(String value);
+
+  @Description("Comma-separated environment label values that raise severity one level.")
+  @Default.String("prod,production")
+  String getProductionValues();
+
+  void setProductionValues(String value);
+
+  @Description("Cluster label key holding the criticality; values high or critical raise severity one level.")
+  @Default.String("criticality")
+  String getCriticalityLabel();
+
+  void setCriticalityLabel(String value);
+
+  @Description("Hours an entry's identity is remembered to drop its duplicates (bounds dedupe state in a stream).")
+  @Default.Integer(48)
+  Integer getDedupeHorizonHours();
+
+  void setDedupeHorizonHours(Integer value);
+}

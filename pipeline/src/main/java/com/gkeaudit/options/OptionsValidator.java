@@ -1,0 +1,101 @@
+package com.gkeaudit.options;
+
+import com.gkeaudit.detect.RuleConfig;
+import com.gkeaudit.detect.TrustedNetworks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Checks the options before anything runs; every problem is a one-line message (SPEC §3). */
+public final class OptionsValidator {
+  private static final Pattern SUBSCRIPTION = Pattern.compile("projects/[^/]+/subscriptions/[^/]+");
+  private static final Pattern TABLE = Pattern.compile("[a-z0-9.:\\-]+[:.][A-Za-z0-9_]+\\.[A-Za-z0-9_$\\-]+");
+
+  private OptionsValidator() {}
+
+  /** Throws {@link IllegalArgumentException} naming the first bad option. */
+  public static void validate(GkeAuditOptions options) {
+    List<String> inputs = new ArrayList<>();
+    if (notBlank(options.getInputFiles())) {
+      inputs.add("--inputFiles");
+    }
+    if (notBlank(options.getInputSubscription())) {
+      inputs.add("--inputSubscription");
+    }
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException(
+          "exactly one input is required: --inputFiles or --inputSubscription (got "
+              + (inputs.isEmpty() ? "none" : String.join(" and ", inputs)) + ")");
+    }
+    if (notBlank(options.getInputSubscription())) {
+      if (!SUBSCRIPTION.matcher(options.getInputSubscription()).matches()) {
+        throw new IllegalArgumentException(
+            "--inputSubscription must look like projects/PROJECT/subscriptions/NAME, got '"
+                + options.getInputSubscription() + "'");
+      }
+      throw new IllegalArgumentException(
+          "--inputSubscription: the streaming source is not part of this release yet; use --inputFiles");
+    }
+    boolean anyTable = false;
+    for (String[] table :
+        new String[][] {
+          {"--findingsTable", options.getFindingsTable()},
+          {"--eventsTable", options.getEventsTable()},
+          {"--deadLetterTable", options.getDeadLetterTable()}
+        }) {
+      if (notBlank(table[1])) {
+        anyTable = true;
+        if (!TABLE.matcher(table[1]).matches()) {
+          throw new IllegalArgumentException(table[0] + " must look like PROJECT:DATASET.TABLE, got '" + table[1] + "'");
+        }
+      }
+    }
+    if (anyTable) {
+      throw new IllegalArgumentException(
+          "BigQuery tables are not part of this release yet; use --outputDir (NDJSON rows in the tables' schema)");
+    }
+    if (!notBlank(options.getOutputDir())) {
+      throw new IllegalArgumentException("at least one output is required: --outputDir");
+    }
+    positive("--rotationMaxOpenHours", options.getRotationMaxOpenHours());
+    positive("--burstThreshold", options.getBurstThreshold());
+    positive("--burstWindowMinutes", options.getBurstWindowMinutes());
+    positive("--deniedThreshold", options.getDeniedThreshold());
+    positive("--deniedWindowMinutes", options.getDeniedWindowMinutes());
+    positive("--fanoutThreshold", options.getFanoutThreshold());
+    positive("--fanoutWindowMinutes", options.getFanoutWindowMinutes());
+    positive("--principalLookbackDays", options.getPrincipalLookbackDays());
+    nonNegative("--baselineDays", options.getBaselineDays());
+    positive("--dedupeHorizonHours", options.getDedupeHorizonHours());
+    try {
+      TrustedNetworks.parse(RuleConfig.splitList(options.getTrustedCidrs()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--trustedCidrs: " + e.getMessage());
+    }
+    for (String[] label :
+        new String[][] {
+          {"--environmentLabel", options.getEnvironmentLabel()},
+          {"--criticalityLabel", options.getCriticalityLabel()}
+        }) {
+      if (!notBlank(label[1])) {
+        throw new IllegalArgumentException(label[0] + " must not be empty");
+      }
+    }
+  }
+
+  private static void positive(String name, Integer value) {
+    if (value == null || value <= 0) {
+      throw new IllegalArgumentException(name + " must be a positive whole number, got " + value);
+    }
+  }
+
+  private static void nonNegative(String name, Integer value) {
+    if (value == null || value < 0) {
+      throw new IllegalArgumentException(name + " must be zero or more, got " + value);
+    }
+  }
+
+  private static boolean notBlank(String value) {
+    return value != null && !value.isBlank();
+  }
+}

@@ -1,0 +1,66 @@
+package com.gkeaudit.parse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Removes secrets from a logged request before it is copied anywhere: SPEC §5 says secrets in requests (SetMasterAuth
+ * passwords, client keys) never reach events, findings or logs, so they must not leave the parser.
+ *
+ * <p>The value of every field with one of these names, at any depth and inside arrays, becomes the string
+ * {@code "[REDACTED]"}: {@code password}, {@code clientKey}, {@code clientCertificate}, {@code privateKey},
+ * {@code secret}, {@code token}, {@code key}. Names match case-insensitively and in snake_case ({@code client_key},
+ * {@code private_key}, ...). Matching is on the whole name, not a part of it: names such as {@code keyName} (a KMS
+ * key's resource name), {@code secretManagerConfig}, {@code clientCertificateConfig} or {@code clusterCaCertificate}
+ * hold configuration or public data a responder needs. A secret field whose value is null or the empty string is
+ * kept as is: it holds no secret, and it shows that a credential was cleared rather than set.
+ */
+public final class SecretScrubber {
+  private static final String REDACTED = "[REDACTED]";
+
+  private static final Set<String> SECRET_NAMES =
+      Set.of("password", "clientkey", "clientcertificate", "privatekey", "secret", "token", "key");
+
+  private SecretScrubber() {}
+
+  /** A deep copy of {@code request} with secret values redacted; the input is left unchanged. Null gives null. */
+  public static JsonNode scrub(JsonNode request) {
+    return request == null ? null : copyWithoutSecrets(request);
+  }
+
+  private static JsonNode copyWithoutSecrets(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        JsonNode value = field.getValue();
+        copy.set(field.getKey(),
+            isSecretName(field.getKey()) && holdsValue(value) ? TextNode.valueOf(REDACTED) : copyWithoutSecrets(value));
+      }
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = JsonNodeFactory.instance.arrayNode(node.size());
+      for (JsonNode element : node) {
+        copy.add(copyWithoutSecrets(element));
+      }
+      return copy;
+    }
+    return node.deepCopy();
+  }
+
+  private static boolean isSecretName(String name) {
+    return SECRET_NAMES.contains(name.replace("_", "").toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean holdsValue(JsonNode value) {
+    return !value.isNull() && !(value.isTextual() && value.textValue().isEmpty());
+  }
+}
