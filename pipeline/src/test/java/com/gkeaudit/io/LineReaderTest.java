@@ -1,0 +1,62 @@
+package com.gkeaudit.io;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.is;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LineReaderTest {
+  private final List<String> records = new ArrayList<>();
+  private final List<String> oversized = new ArrayList<>();
+
+  private void read(byte[] input, int cap, int chunkLimit) throws IOException {
+    InputStream in =
+        new ByteArrayInputStream(input) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, chunkLimit));
+          }
+        };
+    new LineReader(cap, 4)
+        .read(
+            in,
+            new LineReader.Sink() {
+              @Override
+              public void record(byte[] buf, int offset, int length, long lineNumber) {
+                records.add(lineNumber + ":" + new String(buf, offset, length, StandardCharsets.UTF_8));
+              }
+
+              @Override
+              public void oversized(byte[] prefix, int prefixLength, long fullLength, long lineNumber) {
+                oversized.add(lineNumber + ":" + new String(prefix, 0, prefixLength, StandardCharsets.UTF_8) + "/" + fullLength);
+              }
+            });
+  }
+
+  @Test
+  void splitsOnNewlinesAcrossReadBoundariesAndStripsCarriageReturns() throws IOException {
+    read("alpha\r\nbeta\n\ngamma".getBytes(StandardCharsets.UTF_8), 100, 3);
+    assertThat(records, contains("1:alpha", "2:beta", "3:", "4:gamma"));
+  }
+
+  @Test
+  void aTrailingNewlineDoesNotMakeAnExtraRecord() throws IOException {
+    read("one\ntwo\n".getBytes(StandardCharsets.UTF_8), 100, 1000);
+    assertThat(records, contains("1:one", "2:two"));
+  }
+
+  @Test
+  void recordsOverTheCapAreReportedWithTheirPrefixAndSizeAndReadingGoesOn() throws IOException {
+    read("short\n0123456789abcdef\nnext".getBytes(StandardCharsets.UTF_8), 10, 5);
+    assertThat(records, contains("1:short", "3:next"));
+    assertThat(oversized, contains("2:0123/16"));
+    assertThat(records.size() + oversized.size(), is(3));
+  }
+}
