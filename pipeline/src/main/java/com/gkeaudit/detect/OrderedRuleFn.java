@@ -98,10 +98,13 @@ public final class OrderedRuleFn<S> extends DoFn<KV<String, ClusterEvent>, Findi
       ruleState.write(state);
     }
 
+    // The next release waits for the LATEST waiting event, not the earliest: every release is a runner round trip
+    // (in batch the DirectRunner fires re-set timers one round at a time), and releasing all waiting events at
+    // once keeps their order. Earlier arrivals still pull the timer back in process(), so a stream never starves.
     Long next = null;
     for (ClusterEvent event : waiting) {
       long millis = Math.floorDiv(event.timeNanos(), Times.NANOS_PER_MILLI);
-      next = next == null ? millis : Math.min(next, millis);
+      next = next == null ? millis : Math.max(next, millis);
     }
     Long deadline = rule.nextDeadline(state);
     if (deadline != null) {
