@@ -4,7 +4,7 @@ import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.JsonCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -55,12 +55,12 @@ public final class DetectFindings extends PTransform<PCollection<ClusterEvent>, 
       PCollection<ClusterEvent> events, String name, SequentialRule<S> rule) {
     return events
         .apply(name + "Key", ParDo.of(new KeyFn(rule)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), JsonCoder.of(ClusterEvent.class)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), JsonCoder.of(ClusterEvent.class)))
         .apply(name, ParDo.of(new OrderedRuleFn<>(rule)))
         .setCoder(JsonCoder.of(Finding.class));
   }
 
-  static final class KeyFn extends DoFn<ClusterEvent, KV<String, ClusterEvent>> {
+  static final class KeyFn extends DoFn<ClusterEvent, KV<Integer, ClusterEvent>> {
     private final SequentialRule<?> rule;
 
     KeyFn(SequentialRule<?> rule) {
@@ -68,10 +68,10 @@ public final class DetectFindings extends PTransform<PCollection<ClusterEvent>, 
     }
 
     @ProcessElement
-    public void process(@Element ClusterEvent event, OutputReceiver<KV<String, ClusterEvent>> out) {
+    public void process(@Element ClusterEvent event, OutputReceiver<KV<Integer, ClusterEvent>> out) {
       String key = rule.keyOf(event);
       if (key != null) {
-        out.output(KV.of(key, event));
+        out.output(KV.of(OrderedRuleFn.shardOf(key), event));
       }
     }
   }

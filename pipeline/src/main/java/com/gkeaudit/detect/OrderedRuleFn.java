@@ -7,6 +7,9 @@ import com.gkeaudit.model.Times;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
@@ -20,12 +23,21 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * Runs a {@link SequentialRule} per key in event-time order, whatever the arrival order: events wait in state until
- * the event-time watermark passes them, then an event-time timer releases them sorted. Rule deadlines are
- * interleaved at their times (an event at exactly a deadline is processed first). In batch the watermark reaches the
- * end of input only after every element has arrived, so the result is a function of the input set alone.
+ * Runs a {@link SequentialRule} in event-time order per rule key (cluster, principal, operation), whatever the
+ * arrival order: events wait in state until the event-time watermark passes them, then an event-time timer releases
+ * them sorted. Rule deadlines are interleaved at their times (an event at exactly a deadline is processed first). In
+ * batch the watermark reaches the end of input only after every element has arrived, so the result is a function of
+ * the input set alone.
+ *
+ * <p>The Beam key is a shard of the rule key ({@link #shardOf}), and each shard holds the states of its rule keys:
+ * runners pay a fixed cost per key and bundle (the DirectRunner builds an evaluator for each), which per-operation or
+ * per-entry keys would multiply by thousands. Order only matters within a rule key, and each key's events are still
+ * seen in order.
  */
-public final class OrderedRuleFn<S> extends DoFn<KV<String, ClusterEvent>, Finding> {
+public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Finding> {
+  /** Shards per keyed step: enough to spread over workers, few enough to keep per-key costs negligible. */
+  public static final int SHARDS = 64;
+
   static final Comparator<ClusterEvent> EVENT_ORDER =
       Comparator.comparingLong(ClusterEvent::timeNanos)
           .thenComparing(ClusterEvent::insertId, Comparator.nullsFirst(Comparator.naturalOrder()))
@@ -36,8 +48,9 @@ public final class OrderedRuleFn<S> extends DoFn<KV<String, ClusterEvent>, Findi
   @StateId("buffer")
   private final StateSpec<BagState<ClusterEvent>> bufferSpec = StateSpecs.bag(JsonCoder.of(ClusterEvent.class));
 
-  @StateId("ruleState")
-  private final StateSpec<ValueState<S>> ruleStateSpec;
+  /** Rule key -> that key's rule state. */
+  @StateId("ruleStates")
+  private final StateSpec<ValueState<Map<String, S>>> ruleStatesSpec;
 
   /** When the release timer is set for, in epoch millis; absent when no timer is pending. */
   @StateId("timerAt")
@@ -48,12 +61,17 @@ public final class OrderedRuleFn<S> extends DoFn<KV<String, ClusterEvent>, Findi
 
   public OrderedRuleFn(SequentialRule<S> rule) {
     this.rule = rule;
-    this.ruleStateSpec = StateSpecs.value(JsonCoder.of(rule.stateClass()));
+    this.ruleStatesSpec = StateSpecs.value(JsonCoder.mapOf(rule.stateClass()));
+  }
+
+  /** The Beam key of a rule key: deterministic across JVMs (String.hashCode is specified). */
+  public static int shardOf(String ruleKey) {
+    return Math.floorMod(ruleKey.hashCode(), SHARDS);
   }
 
   @ProcessElement
   public void process(
-      @Element KV<String, ClusterEvent> element,
+      @Element KV<Integer, ClusterEvent> element,
       @StateId("buffer") BagState<ClusterEvent> buffer,
       @StateId("timerAt") ValueState<Long> timerAt,
       @TimerId("release") Timer release) {
@@ -69,7 +87,7 @@ public final class OrderedRuleFn<S> extends DoFn<KV<String, ClusterEvent>, Findi
   public void release(
       OnTimerContext context,
       @StateId("buffer") BagState<ClusterEvent> buffer,
-      @StateId("ruleState") ValueState<S> ruleState,
+      @StateId("ruleStates") ValueState<Map<String, S>> ruleStates,
       @StateId("timerAt") ValueState<Long> timerAt,
       @TimerId("release") Timer release) {
     long firedMillis = context.timestamp().getMillis();
@@ -80,22 +98,38 @@ public final class OrderedRuleFn<S> extends DoFn<KV<String, ClusterEvent>, Findi
     }
     ready.sort(EVENT_ORDER);
 
-    S state = ruleState.read();
-    if (state == null) {
-      state = rule.newState();
+    Map<String, S> states = ruleStates.read();
+    if (states == null) {
+      states = new TreeMap<>();
     }
+    Consumer<Finding> out = context::output;
     for (ClusterEvent event : ready) {
-      fireDeadlines(state, event.timeNanos() - 1, context);
-      rule.onEvent(state, event, context::output);
+      String key = rule.keyOf(event);
+      S state = states.computeIfAbsent(key, k -> rule.newState());
+      fireDeadlines(state, event.timeNanos() - 1, out);
+      rule.onEvent(state, event, out);
     }
-    fireDeadlines(state, (firedMillis + 1) * Times.NANOS_PER_MILLI - 1, context);
+    long endNanos = (firedMillis + 1) * Times.NANOS_PER_MILLI - 1;
+    Long nextDeadline = null;
+    for (var it = states.values().iterator(); it.hasNext(); ) {
+      S state = it.next();
+      fireDeadlines(state, endNanos, out);
+      if (rule.isEmpty(state)) {
+        it.remove();
+        continue;
+      }
+      Long deadline = rule.nextDeadline(state);
+      if (deadline != null) {
+        nextDeadline = nextDeadline == null ? deadline : Math.min(nextDeadline, deadline);
+      }
+    }
 
     buffer.clear();
     waiting.forEach(buffer::add);
-    if (rule.isEmpty(state)) {
-      ruleState.clear();
+    if (states.isEmpty()) {
+      ruleStates.clear();
     } else {
-      ruleState.write(state);
+      ruleStates.write(states);
     }
 
     // The next release waits for the LATEST waiting event, not the earliest: every release is a runner round trip
@@ -106,9 +140,8 @@ public final class OrderedRuleFn<S> extends DoFn<KV<String, ClusterEvent>, Findi
       long millis = Math.floorDiv(event.timeNanos(), Times.NANOS_PER_MILLI);
       next = next == null ? millis : Math.max(next, millis);
     }
-    Long deadline = rule.nextDeadline(state);
-    if (deadline != null) {
-      long millis = Math.floorDiv(deadline, Times.NANOS_PER_MILLI);
+    if (nextDeadline != null) {
+      long millis = Math.floorDiv(nextDeadline, Times.NANOS_PER_MILLI);
       next = next == null ? millis : Math.min(next, millis);
     }
     if (next == null) {
@@ -118,10 +151,10 @@ public final class OrderedRuleFn<S> extends DoFn<KV<String, ClusterEvent>, Findi
     }
   }
 
-  private void fireDeadlines(S state, long upToNanos, OnTimerContext context) {
+  private void fireDeadlines(S state, long upToNanos, Consumer<Finding> out) {
     Long deadline;
     while ((deadline = rule.nextDeadline(state)) != null && deadline <= upToNanos) {
-      rule.onDeadline(state, deadline, context::output);
+      rule.onDeadline(state, deadline, out);
     }
   }
 

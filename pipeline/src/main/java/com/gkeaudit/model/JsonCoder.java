@@ -1,11 +1,14 @@
 package com.gkeaudit.model;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.CustomCoder;
 
@@ -20,14 +23,32 @@ public final class JsonCoder<T> extends CustomCoder<T> {
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
 
-  private final Class<T> type;
+  private final Class<?> valueType;
+  private final boolean mapOfValues;
+  private transient JavaType javaType;
 
-  private JsonCoder(Class<T> type) {
-    this.type = type;
+  private JsonCoder(Class<?> valueType, boolean mapOfValues) {
+    this.valueType = valueType;
+    this.mapOfValues = mapOfValues;
   }
 
   public static <T> JsonCoder<T> of(Class<T> type) {
-    return new JsonCoder<>(type);
+    return new JsonCoder<>(type, false);
+  }
+
+  /** A coder of {@code Map<String, V>} (sorted by key), for per-key state held together. */
+  public static <V> JsonCoder<Map<String, V>> mapOf(Class<V> valueType) {
+    return new JsonCoder<>(valueType, true);
+  }
+
+  private JavaType javaType() {
+    if (javaType == null) {
+      javaType =
+          mapOfValues
+              ? MAPPER.getTypeFactory().constructMapType(TreeMap.class, String.class, valueType)
+              : MAPPER.getTypeFactory().constructType(valueType);
+    }
+    return javaType;
   }
 
   @Override
@@ -37,7 +58,7 @@ public final class JsonCoder<T> extends CustomCoder<T> {
 
   @Override
   public T decode(InputStream in) throws IOException {
-    return MAPPER.readValue(BYTES.decode(in), type);
+    return MAPPER.readValue(BYTES.decode(in), javaType());
   }
 
   @Override
@@ -47,11 +68,11 @@ public final class JsonCoder<T> extends CustomCoder<T> {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof JsonCoder<?> that && that.type.equals(type);
+    return other instanceof JsonCoder<?> that && that.valueType.equals(valueType) && that.mapOfValues == mapOfValues;
   }
 
   @Override
   public int hashCode() {
-    return type.hashCode();
+    return valueType.hashCode() * 2 + (mapOfValues ? 1 : 0);
   }
 }

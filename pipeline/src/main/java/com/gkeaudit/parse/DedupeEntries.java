@@ -3,11 +3,16 @@ package com.gkeaudit.parse;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.JsonCoder;
 import com.gkeaudit.model.Times;
-import org.apache.beam.sdk.coders.BooleanCoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -18,20 +23,22 @@ import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 
 /**
  * Drops repeated copies of an entry: the same ({@code logName}, {@code insertId}, {@code timestamp}) is one entry
- * (overlapping sinks, at-least-once Pub/Sub). What has been seen is remembered until the event-time watermark passes
- * the entry's time plus {@code horizon}, so state stays bounded in a stream.
+ * (overlapping sinks, at-least-once Pub/Sub). An entry's identity is remembered until the event-time watermark passes
+ * its time plus {@code horizon}, so state stays bounded in a stream. Identities are grouped into a fixed number of
+ * shards (see {@code OrderedRuleFn}: runners pay per key), each holding a map of the identities it has seen.
  */
 public final class DedupeEntries extends PTransform<PCollection<ClusterEvent>, PCollection<ClusterEvent>> {
   static final Counter DUPLICATES = Metrics.counter("gkeaudit", "records_duplicate");
   static final Counter UNIQUE = Metrics.counter("gkeaudit", "events");
+  static final int SHARDS = 64;
+  /** Forgetting is swept at most this often per shard, so a steady stream does not rescan the map per entry. */
+  static final long SWEEP_MILLIS = Duration.standardMinutes(10).getMillis();
 
   private final Duration horizon;
 
@@ -46,20 +53,32 @@ public final class DedupeEntries extends PTransform<PCollection<ClusterEvent>, P
   @Override
   public PCollection<ClusterEvent> expand(PCollection<ClusterEvent> events) {
     return events
-        .apply("KeyByEntry", WithKeys.of(ClusterEvent::dedupeKey).withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), JsonCoder.of(ClusterEvent.class)))
+        .apply("ShardByEntry", ParDo.of(new ShardFn()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), JsonCoder.of(ClusterEvent.class)))
         .apply("FirstCopy", ParDo.of(new FirstCopyFn(horizon)))
         .setCoder(JsonCoder.of(ClusterEvent.class));
   }
 
-  static final class FirstCopyFn extends DoFn<KV<String, ClusterEvent>, ClusterEvent> {
+  static final class ShardFn extends DoFn<ClusterEvent, KV<Integer, ClusterEvent>> {
+    @ProcessElement
+    public void process(@Element ClusterEvent event, OutputReceiver<KV<Integer, ClusterEvent>> out) {
+      out.output(KV.of(Math.floorMod(event.dedupeKey().hashCode(), SHARDS), event));
+    }
+  }
+
+  static final class FirstCopyFn extends DoFn<KV<Integer, ClusterEvent>, ClusterEvent> {
     private final Duration horizon;
 
+    /** Entry identity -> its event time (epoch millis). */
     @StateId("seen")
-    private final StateSpec<ValueState<Boolean>> seenSpec = StateSpecs.value(BooleanCoder.of());
+    private final StateSpec<MapState<String, Long>> seenSpec =
+        StateSpecs.map(StringUtf8Coder.of(), VarLongCoder.of());
 
-    @TimerId("forget")
-    private final TimerSpec forgetSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+    @StateId("sweepAt")
+    private final StateSpec<ValueState<Long>> sweepAtSpec = StateSpecs.value(VarLongCoder.of());
+
+    @TimerId("sweep")
+    private final TimerSpec sweepSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
     FirstCopyFn(Duration horizon) {
       this.horizon = horizon;
@@ -67,23 +86,55 @@ public final class DedupeEntries extends PTransform<PCollection<ClusterEvent>, P
 
     @ProcessElement
     public void process(
-        @Element KV<String, ClusterEvent> element,
-        @StateId("seen") ValueState<Boolean> seen,
-        @TimerId("forget") Timer forget,
+        @Element KV<Integer, ClusterEvent> element,
+        @StateId("seen") MapState<String, Long> seen,
+        @StateId("sweepAt") ValueState<Long> sweepAt,
+        @TimerId("sweep") Timer sweep,
         OutputReceiver<ClusterEvent> out) {
-      if (Boolean.TRUE.equals(seen.read())) {
+      ClusterEvent event = element.getValue();
+      String identity = event.dedupeKey();
+      if (seen.get(identity).read() != null) {
         DUPLICATES.inc();
         return;
       }
-      seen.write(true);
-      forget.set(Times.toJoda(element.getValue().timeNanos()).plus(horizon));
+      long eventMillis = Math.floorDiv(event.timeNanos(), Times.NANOS_PER_MILLI);
+      seen.put(identity, eventMillis);
+      long forgetAt = eventMillis + horizon.getMillis();
+      Long pending = sweepAt.read();
+      if (pending == null || forgetAt < pending) {
+        long at = Math.max(forgetAt, pending == null ? forgetAt : pending - SWEEP_MILLIS);
+        sweepAt.write(at);
+        sweep.set(new org.joda.time.Instant(at));
+      }
       UNIQUE.inc();
-      out.output(element.getValue());
+      out.output(event);
     }
 
-    @OnTimer("forget")
-    public void forget(@StateId("seen") ValueState<Boolean> seen) {
-      seen.clear();
+    @OnTimer("sweep")
+    public void sweep(
+        OnTimerContext context,
+        @StateId("seen") MapState<String, Long> seen,
+        @StateId("sweepAt") ValueState<Long> sweepAt,
+        @TimerId("sweep") Timer sweep) {
+      long now = context.timestamp().getMillis();
+      Long nextForget = null;
+      List<String> expired = new ArrayList<>();
+      for (Map.Entry<String, Long> entry : seen.entries().read()) {
+        long forgetAt = entry.getValue() + horizon.getMillis();
+        if (forgetAt <= now) {
+          expired.add(entry.getKey());
+        } else {
+          nextForget = nextForget == null ? forgetAt : Math.min(nextForget, forgetAt);
+        }
+      }
+      expired.forEach(seen::remove);
+      if (nextForget == null) {
+        sweepAt.clear();
+      } else {
+        long at = Math.max(nextForget, now + SWEEP_MILLIS);
+        sweepAt.write(at);
+        sweep.set(new org.joda.time.Instant(at));
+      }
     }
   }
 }
