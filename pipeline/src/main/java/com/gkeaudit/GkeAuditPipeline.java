@@ -1,12 +1,15 @@
 package com.gkeaudit;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gkeaudit.detect.DetectFindings;
 import com.gkeaudit.detect.RuleConfig;
 import com.gkeaudit.enrich.ClusterMetadataSource;
 import com.gkeaudit.enrich.EnrichEvents;
+import com.gkeaudit.io.OutputTable;
 import com.gkeaudit.io.ParseRecords;
 import com.gkeaudit.io.ReadAuditExports;
 import com.gkeaudit.io.Rows;
+import com.gkeaudit.io.WriteBigQuery;
 import com.gkeaudit.io.WriteNdjson;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
@@ -18,8 +21,10 @@ import com.gkeaudit.parse.DedupeEntries;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -60,6 +65,14 @@ public final class GkeAuditPipeline {
 
   /** Builds the whole pipeline for validated options. */
   public static Pipeline build(GkeAuditOptions options) {
+    return build(options, null);
+  }
+
+  /**
+   * Builds the whole pipeline; {@code bigQuery} replaces the BigQuery services of the table sinks (tests pass Beam's
+   * fakes), null for the real ones.
+   */
+  static Pipeline build(GkeAuditOptions options, BigQueryServices bigQuery) {
     Pipeline pipeline = Pipeline.create(options);
     RuleConfig config = RuleConfig.from(options);
 
@@ -81,21 +94,52 @@ public final class GkeAuditPipeline {
 
     PCollection<Finding> findings = events.apply("Detect", DetectFindings.with(config, clock));
 
+    String environmentLabel = config.environmentLabel();
+    String criticalityLabel = config.criticalityLabel();
+    SerializableFunction<ClusterEvent, ObjectNode> eventRow = e -> Rows.event(e, environmentLabel, criticalityLabel);
+
+    // Rows a table rejects become dead letters like any unusable input record.
     PCollectionList<DeadLetter> deadLetterParts = PCollectionList.of(recordDeadLetters);
     if (metadata.deadLetters() != null) {
       deadLetterParts = deadLetterParts.and(metadata.deadLetters());
     }
+    if (isSet(options.getFindingsTable())) {
+      deadLetterParts =
+          deadLetterParts.and(
+              findings.apply(
+                  "FindingsToBigQuery",
+                  WriteBigQuery.to(OutputTable.FINDINGS, options.getFindingsTable(), Rows::finding)
+                      .withTestServices(bigQuery)));
+    }
+    if (isSet(options.getEventsTable())) {
+      deadLetterParts =
+          deadLetterParts.and(
+              events.apply(
+                  "EventsToBigQuery",
+                  WriteBigQuery.to(OutputTable.EVENTS, options.getEventsTable(), eventRow).withTestServices(bigQuery)));
+    }
     PCollection<DeadLetter> deadLetters = deadLetterParts.apply("AllDeadLetters", Flatten.pCollections());
+    if (isSet(options.getDeadLetterTable())) {
+      deadLetters
+          .apply(
+              "DeadLettersToBigQuery",
+              WriteBigQuery.to(OutputTable.DEAD_LETTER, options.getDeadLetterTable(), Rows::deadLetter)
+                  .withTestServices(bigQuery))
+          .apply("LogRejectedDeadLetters", WriteBigQuery.logAndCount());
+    }
 
     String outputDir = options.getOutputDir();
-    String environmentLabel = config.environmentLabel();
-    String criticalityLabel = config.criticalityLabel();
-    findings.apply("WriteFindings", WriteNdjson.to(outputDir, "findings", f -> Rows.finding(f).toString()));
-    events.apply(
-        "WriteEvents",
-        WriteNdjson.to(outputDir, "events", e -> Rows.event(e, environmentLabel, criticalityLabel).toString()));
-    deadLetters.apply("WriteDeadLetters", WriteNdjson.to(outputDir, "deadletter", d -> Rows.deadLetter(d).toString()));
+    if (isSet(outputDir)) {
+      findings.apply("WriteFindings", WriteNdjson.to(outputDir, "findings", f -> Rows.finding(f).toString()));
+      events.apply("WriteEvents", WriteNdjson.to(outputDir, "events", e -> eventRow.apply(e).toString()));
+      deadLetters.apply(
+          "WriteDeadLetters", WriteNdjson.to(outputDir, "deadletter", d -> Rows.deadLetter(d).toString()));
+    }
     return pipeline;
+  }
+
+  private static boolean isSet(String option) {
+    return option != null && !option.isBlank();
   }
 
   private static String firstLine(String message) {

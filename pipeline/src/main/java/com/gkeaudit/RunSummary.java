@@ -85,7 +85,23 @@ final class RunSummary {
             "counts add up: %s (read = ClusterManager + other + empty + dead-lettered; ClusterManager = events + "
                 + "duplicates)%n",
             balanced ? "yes" : "NO"));
-    out.append(String.format("output: %s/{findings,events,deadletter}/%n", options.getOutputDir()));
+    counters.forEach(
+        (name, value) -> {
+          if (name.startsWith("sink_rejected.")) {
+            line(out, "rejected by BigQuery, dead-lettered: " + name.substring("sink_rejected.".length()), value);
+          }
+        });
+    if (get("deadletter_table_rejected") > 0) {
+      line(out, "rejected by the dead-letter table, logged", get("deadletter_table_rejected"));
+    }
+    if (options.getOutputDir() != null && !options.getOutputDir().isBlank()) {
+      out.append(String.format("output: %s/{findings,events,deadletter}/%n", options.getOutputDir()));
+    }
+    for (String table : new String[] {options.getFindingsTable(), options.getEventsTable(), options.getDeadLetterTable()}) {
+      if (table != null && !table.isBlank()) {
+        out.append(String.format("output: BigQuery %s%n", table));
+      }
+    }
     return out.toString();
   }
 

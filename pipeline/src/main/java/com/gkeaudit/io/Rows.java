@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.api.services.bigquery.model.TableRow;
 import com.gkeaudit.enrich.ClusterMetadata;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.Times;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The output rows, field for field as {@code schemas/findings.json}, {@code schemas/events.json} and
@@ -124,6 +128,36 @@ public final class Rows {
     if (values != null) {
       values.forEach(array::add);
     }
+  }
+
+  /**
+   * The same row as a BigQuery {@link TableRow}: REPEATED fields become lists, TIMESTAMPs stay RFC 3339 strings
+   * (BigQuery parses them), nulls are left out (an absent NULLABLE field is NULL).
+   */
+  public static TableRow tableRow(ObjectNode row) {
+    TableRow tableRow = new TableRow();
+    for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (!field.getValue().isNull()) {
+        tableRow.set(field.getKey(), value(field.getValue()));
+      }
+    }
+    return tableRow;
+  }
+
+  private static Object value(JsonNode node) {
+    if (node.isArray()) {
+      List<Object> values = new ArrayList<>();
+      node.forEach(item -> values.add(value(item)));
+      return values;
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    if (node.isIntegralNumber()) {
+      return node.longValue();
+    }
+    return node.isTextual() ? node.textValue() : node.toString();
   }
 
   /** For tests and tools: a row back from its NDJSON text. */

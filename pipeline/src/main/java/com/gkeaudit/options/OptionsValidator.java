@@ -36,26 +36,26 @@ public final class OptionsValidator {
       throw new IllegalArgumentException(
           "--inputSubscription: the streaming source is not part of this release yet; use --inputFiles");
     }
-    boolean anyTable = false;
     for (String[] table :
         new String[][] {
           {"--findingsTable", options.getFindingsTable()},
           {"--eventsTable", options.getEventsTable()},
           {"--deadLetterTable", options.getDeadLetterTable()}
         }) {
-      if (notBlank(table[1])) {
-        anyTable = true;
-        if (!TABLE.matcher(table[1]).matches()) {
-          throw new IllegalArgumentException(table[0] + " must look like PROJECT:DATASET.TABLE, got '" + table[1] + "'");
-        }
+      if (notBlank(table[1]) && !TABLE.matcher(table[1]).matches()) {
+        throw new IllegalArgumentException(table[0] + " must look like PROJECT:DATASET.TABLE, got '" + table[1] + "'");
       }
     }
-    if (anyTable) {
-      throw new IllegalArgumentException(
-          "BigQuery tables are not part of this release yet; use --outputDir (NDJSON rows in the tables' schema)");
-    }
+    // Without NDJSON files, the findings and the dead letters (unusable input, rows BigQuery rejects) each need a
+    // table, or they would be computed and dropped (SPEC §7: nothing lost).
     if (!notBlank(options.getOutputDir())) {
-      throw new IllegalArgumentException("at least one output is required: --outputDir");
+      if (!notBlank(options.getFindingsTable())) {
+        throw new IllegalArgumentException("an output for findings is required: --outputDir or --findingsTable");
+      }
+      if (!notBlank(options.getDeadLetterTable())) {
+        throw new IllegalArgumentException(
+            "an output for dead letters is required with BigQuery tables: --deadLetterTable or --outputDir");
+      }
     }
     positive("--rotationMaxOpenHours", options.getRotationMaxOpenHours());
     positive("--burstThreshold", options.getBurstThreshold());

@@ -1,0 +1,59 @@
+package com.gkeaudit.options;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+
+/** The output rules: NDJSON files, BigQuery tables, or both; findings and dead letters always land somewhere. */
+class OptionsValidatorTest {
+  private static final String TABLES = "--findingsTable=proj:audit.findings";
+
+  @Test
+  void tablesAloneAreEnoughWithADeadLetterTable() {
+    validate("--inputFiles=x", TABLES, "--eventsTable=proj:audit.events", "--deadLetterTable=proj:audit.deadletter");
+    validate("--inputFiles=x", "--findingsTable=my-proj.audit.findings", "--deadLetterTable=my-proj.audit.dl");
+  }
+
+  @Test
+  void tablesAndFilesCombine() {
+    validate("--inputFiles=x", "--outputDir=/tmp/out", TABLES);
+    validate("--inputFiles=x", "--outputDir=/tmp/out", "--eventsTable=proj:audit.events");
+  }
+
+  @Test
+  void withoutFilesFindingsAndDeadLettersNeedTables() {
+    assertThat(
+        error("--inputFiles=x"), is("an output for findings is required: --outputDir or --findingsTable"));
+    assertThat(
+        error("--inputFiles=x", "--eventsTable=proj:audit.events", "--deadLetterTable=proj:audit.deadletter"),
+        is("an output for findings is required: --outputDir or --findingsTable"));
+    assertThat(
+        error("--inputFiles=x", TABLES),
+        is("an output for dead letters is required with BigQuery tables: --deadLetterTable or --outputDir"));
+  }
+
+  @Test
+  void aMalformedTableIsAOneLineError() {
+    assertThat(
+        error("--inputFiles=x", "--outputDir=/tmp/out", "--eventsTable=events"),
+        is("--eventsTable must look like PROJECT:DATASET.TABLE, got 'events'"));
+  }
+
+  @Test
+  void theStreamingSourceIsStillRejected() {
+    assertThat(
+        error("--inputSubscription=projects/p/subscriptions/s", "--outputDir=/tmp/out"),
+        is("--inputSubscription: the streaming source is not part of this release yet; use --inputFiles"));
+  }
+
+  private static void validate(String... args) {
+    OptionsValidator.validate(PipelineOptionsFactory.fromArgs(args).as(GkeAuditOptions.class));
+  }
+
+  private static String error(String... args) {
+    return assertThrows(IllegalArgumentException.class, () -> validate(args)).getMessage();
+  }
+}
