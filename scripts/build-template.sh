@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds the Dataflow Flex Template: the bundled jar, the launcher image (templates/Dockerfile, built by Cloud
+# Build, pushed to Artifact Registry) and the template spec file in Cloud Storage.
+#
+#   scripts/build-template.sh --project P --region R --bucket gs://B [--repository AR] [--tag TAG] [--dry-run]
+#
+#   --project P       project that owns the image and runs Cloud Build
+#   --region R        region of the Artifact Registry repository and of the build, e.g. europe-west4
+#   --bucket gs://B   where the template spec goes: gs://B/templates/gke-audit.json
+#   --repository AR   Artifact Registry Docker repository (default gke-audit); create it once with
+#                     gcloud artifacts repositories create AR --repository-format=docker --location=R --project=P
+#   --tag TAG         image tag (default: the git commit, with -dirty when the work tree has changes)
+#   --dry-run         print the commands, run nothing
+#   -h, --help        this text
+#
+# The image is R-docker.pkg.dev/P/AR/gke-audit:TAG. Needs an authenticated gcloud and the Cloud Build, Artifact
+# Registry and Dataflow APIs (README.md, "Operating on Dataflow").
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=SCRIPTDIR/lib/common.sh
+source "$root/scripts/lib/common.sh"
+
+region="" bucket="" repository="gke-audit" tag=""
+while [[ $# -gt 0 ]]; do
+  arg="$1"
+  shift
+  case "$arg" in
+    --project|--region|--bucket|--repository|--tag)
+      [[ $# -gt 0 ]] || die "$arg needs a value"
+      arg="$arg=$1"
+      shift ;;
+  esac
+  common_option "$arg" && continue
+  case "$arg" in
+    --region=*) region="${arg#*=}" ;;
+    --bucket=*) bucket="${arg#*=}" ;;
+    --repository=*) repository="${arg#*=}" ;;
+    --tag=*) tag="${arg#*=}" ;;
+    *) die "unknown argument '$arg'" ;;
+  esac
+done
+
+require --project "$PROJECT"
+require --region "$region"
+require --bucket "$bucket"
+check_project "$PROJECT"
+check_region "$region"
+bucket="$(bucket_name "$bucket")"
+[[ "$repository" =~ ^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$ ]] \
+  || die "--repository must be an Artifact Registry repository id like gke-audit, got '$repository'"
+if [[ -z "$tag" ]]; then
+  if tag="$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null)"; then
+    git -C "$root" diff --quiet HEAD 2>/dev/null || tag="$tag-dirty"
+  else
+    tag="$(date -u +%Y%m%d-%H%M%S)"
+  fi
+fi
+[[ "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "--tag must be a Docker tag like v1.2 or 1a2b3c4, got '$tag'"
+
+image="$region-docker.pkg.dev/$PROJECT/$repository/gke-audit:$tag"
+spec="gs://$bucket/templates/gke-audit.json"
+jar="pipeline/target/gke-audit-pipeline-bundled.jar"
+context="pipeline/target/flex-template"
+
+# Relative paths: the commands read the same from any clone, and --dry-run prints them as they run.
+cd "$root"
+run mvn -q -B -DskipTests package
+# Cloud Build uploads the whole context directory: give it the Dockerfile and the jar, nothing else.
+run rm -rf "$context"
+run mkdir -p "$context"
+run cp templates/Dockerfile "$jar" "$context/"
+run gcloud builds submit "$context" --project="$PROJECT" --region="$region" --tag="$image"
+run gcloud dataflow flex-template build "$spec" --project="$PROJECT" --image="$image" --sdk-language=JAVA \
+  --metadata-file=templates/metadata.json
+
+if [[ "$DRY_RUN" != 1 ]]; then
+  echo "Template $spec -> image $image" >&2
+  echo "Run it with scripts/run-template.sh --project $PROJECT --region $region --bucket gs://$bucket ..." >&2
+fi
