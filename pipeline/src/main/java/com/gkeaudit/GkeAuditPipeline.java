@@ -51,7 +51,7 @@ public final class GkeAuditPipeline {
     }
     long started = System.nanoTime();
     PipelineResult result = build(options).run();
-    if (!options.getRunner().getSimpleName().equals("DirectRunner")) {
+    if (!isDirectRunner(options)) {
       // A Flex Template launcher must return once the job is submitted.
       return;
     }
@@ -75,9 +75,12 @@ public final class GkeAuditPipeline {
   static Pipeline build(GkeAuditOptions options, BigQueryServices bigQuery) {
     Pipeline pipeline = Pipeline.create(options);
     RuleConfig config = RuleConfig.from(options);
+    int shards = keyShards(options);
 
     PCollectionTuple records =
-        pipeline.apply("ReadExports", ReadAuditExports.from(RuleConfig.splitList(options.getInputFiles())));
+        pipeline.apply(
+            "ReadExports",
+            ReadAuditExports.from(RuleConfig.splitList(options.getInputFiles())).withFileGroups(shards));
     PCollection<Long> clock = records.get(ParseRecords.CLOCK).setCoder(VarLongCoder.of());
     PCollection<DeadLetter> recordDeadLetters =
         records.get(ParseRecords.DEAD_LETTERS).setCoder(JsonCoder.of(DeadLetter.class));
@@ -89,10 +92,12 @@ public final class GkeAuditPipeline {
         records
             .get(ParseRecords.EVENTS)
             .setCoder(JsonCoder.of(ClusterEvent.class))
-            .apply("Dedupe", DedupeEntries.within(Duration.standardHours(options.getDedupeHorizonHours())))
+            .apply(
+                "Dedupe",
+                DedupeEntries.within(Duration.standardHours(options.getDedupeHorizonHours())).withShards(shards))
             .apply("Enrich", EnrichEvents.with(metadata.view()));
 
-    PCollection<Finding> findings = events.apply("Detect", DetectFindings.with(config, clock));
+    PCollection<Finding> findings = events.apply("Detect", DetectFindings.with(config, clock).withShards(shards));
 
     String environmentLabel = config.environmentLabel();
     String criticalityLabel = config.criticalityLabel();
@@ -136,6 +141,18 @@ public final class GkeAuditPipeline {
           "WriteDeadLetters", WriteNdjson.to(outputDir, "deadletter", d -> Rows.deadLetter(d).toString()));
     }
     return pipeline;
+  }
+
+  /** {@code --keyShards}, or its automatic value for the runner (see the option's description). */
+  static int keyShards(GkeAuditOptions options) {
+    if (options.getKeyShards() != null && options.getKeyShards() > 0) {
+      return options.getKeyShards();
+    }
+    return isDirectRunner(options) ? 2 * Runtime.getRuntime().availableProcessors() : 256;
+  }
+
+  private static boolean isDirectRunner(GkeAuditOptions options) {
+    return options.getRunner().getSimpleName().equals("DirectRunner");
   }
 
   private static boolean isSet(String option) {

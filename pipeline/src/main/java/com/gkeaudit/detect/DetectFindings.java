@@ -21,15 +21,22 @@ import org.apache.beam.sdk.values.PCollectionList;
 public final class DetectFindings extends PTransform<PCollection<ClusterEvent>, PCollection<Finding>> {
   private final RuleConfig config;
   private final PCollection<Long> clock;
+  private final int shards;
 
-  private DetectFindings(RuleConfig config, PCollection<Long> clock) {
+  private DetectFindings(RuleConfig config, PCollection<Long> clock, int shards) {
     this.config = config;
     this.clock = clock;
+    this.shards = shards;
   }
 
   /** @param clock event times (epoch nanos) of every LogEntry read, any service (SPEC §4 end of input) */
   public static DetectFindings with(RuleConfig config, PCollection<Long> clock) {
-    return new DetectFindings(config, clock);
+    return new DetectFindings(config, clock, 16);
+  }
+
+  /** Beam keys per rule step; rule keys (clusters, principals, operations) are spread over them. */
+  public DetectFindings withShards(int count) {
+    return new DetectFindings(config, clock, count);
   }
 
   @Override
@@ -51,10 +58,9 @@ public final class DetectFindings extends PTransform<PCollection<ClusterEvent>, 
         .setCoder(findingCoder);
   }
 
-  private static <S> PCollection<Finding> inOrder(
-      PCollection<ClusterEvent> events, String name, SequentialRule<S> rule) {
+  private <S> PCollection<Finding> inOrder(PCollection<ClusterEvent> events, String name, SequentialRule<S> rule) {
     return events
-        .apply(name + "Key", ParDo.of(new KeyFn(rule)))
+        .apply(name + "Key", ParDo.of(new KeyFn(rule, shards)))
         .setCoder(KvCoder.of(VarIntCoder.of(), JsonCoder.of(ClusterEvent.class)))
         .apply(name, ParDo.of(new OrderedRuleFn<>(rule)))
         .setCoder(JsonCoder.of(Finding.class));
@@ -62,16 +68,18 @@ public final class DetectFindings extends PTransform<PCollection<ClusterEvent>, 
 
   static final class KeyFn extends DoFn<ClusterEvent, KV<Integer, ClusterEvent>> {
     private final SequentialRule<?> rule;
+    private final int shards;
 
-    KeyFn(SequentialRule<?> rule) {
+    KeyFn(SequentialRule<?> rule, int shards) {
       this.rule = rule;
+      this.shards = shards;
     }
 
     @ProcessElement
     public void process(@Element ClusterEvent event, OutputReceiver<KV<Integer, ClusterEvent>> out) {
       String key = rule.keyOf(event);
       if (key != null) {
-        out.output(KV.of(OrderedRuleFn.shardOf(key), event));
+        out.output(KV.of(OrderedRuleFn.shardOf(key, shards), event));
       }
     }
   }

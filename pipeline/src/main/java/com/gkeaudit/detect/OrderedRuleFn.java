@@ -35,9 +35,6 @@ import org.apache.beam.sdk.values.KV;
  * seen in order.
  */
 public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Finding> {
-  /** Shards per keyed step: enough to spread over workers, few enough to keep per-key costs negligible. */
-  public static final int SHARDS = 64;
-
   static final Comparator<ClusterEvent> EVENT_ORDER =
       Comparator.comparingLong(ClusterEvent::timeNanos)
           .thenComparing(ClusterEvent::insertId, Comparator.nullsFirst(Comparator.naturalOrder()))
@@ -65,8 +62,8 @@ public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Find
   }
 
   /** The Beam key of a rule key: deterministic across JVMs (String.hashCode is specified). */
-  public static int shardOf(String ruleKey) {
-    return Math.floorMod(ruleKey.hashCode(), SHARDS);
+  public static int shardOf(String ruleKey, int shards) {
+    return Math.floorMod(ruleKey.hashCode(), shards);
   }
 
   @ProcessElement

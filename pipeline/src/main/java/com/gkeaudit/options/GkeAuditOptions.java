@@ -125,6 +125,15 @@ public interface GkeAuditOptions extends PipelineOptions {
 
   void setCriticalityLabel(String value);
 
+  @Description(
+      "Shards of the keyed steps (file reading, dedupe, per-key rules). 0 = automatic: 2 per core on the "
+          + "DirectRunner, which pays a fixed cost per key and bundle; 256 elsewhere, to spread over workers. "
+          + "Findings do not depend on it.")
+  @Default.Integer(0)
+  Integer getKeyShards();
+
+  void setKeyShards(Integer value);
+
   @Description("Hours an entry's identity is remembered to drop its duplicates (bounds dedupe state in a stream).")
   @Default.Integer(48)
   Integer getDedupeHorizonHours();

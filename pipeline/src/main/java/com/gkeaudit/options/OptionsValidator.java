@@ -67,6 +67,7 @@ public final class OptionsValidator {
     positive("--principalLookbackDays", options.getPrincipalLookbackDays());
     nonNegative("--baselineDays", options.getBaselineDays());
     positive("--dedupeHorizonHours", options.getDedupeHorizonHours());
+    nonNegative("--keyShards", options.getKeyShards());
     try {
       TrustedNetworks.parse(RuleConfig.splitList(options.getTrustedCidrs()));
     } catch (IllegalArgumentException e) {

@@ -36,33 +36,44 @@ import org.joda.time.Duration;
 public final class DedupeEntries extends PTransform<PCollection<ClusterEvent>, PCollection<ClusterEvent>> {
   static final Counter DUPLICATES = Metrics.counter("gkeaudit", "records_duplicate");
   static final Counter UNIQUE = Metrics.counter("gkeaudit", "events");
-  static final int SHARDS = 64;
   /** Forgetting is swept at most this often per shard, so a steady stream does not rescan the map per entry. */
   static final long SWEEP_MILLIS = Duration.standardMinutes(10).getMillis();
 
   private final Duration horizon;
+  private final int shards;
 
-  private DedupeEntries(Duration horizon) {
+  private DedupeEntries(Duration horizon, int shards) {
     this.horizon = horizon;
+    this.shards = shards;
   }
 
   public static DedupeEntries within(Duration horizon) {
-    return new DedupeEntries(horizon);
+    return new DedupeEntries(horizon, 16);
+  }
+
+  public DedupeEntries withShards(int count) {
+    return new DedupeEntries(horizon, count);
   }
 
   @Override
   public PCollection<ClusterEvent> expand(PCollection<ClusterEvent> events) {
     return events
-        .apply("ShardByEntry", ParDo.of(new ShardFn()))
+        .apply("ShardByEntry", ParDo.of(new ShardFn(shards)))
         .setCoder(KvCoder.of(VarIntCoder.of(), JsonCoder.of(ClusterEvent.class)))
         .apply("FirstCopy", ParDo.of(new FirstCopyFn(horizon)))
         .setCoder(JsonCoder.of(ClusterEvent.class));
   }
 
   static final class ShardFn extends DoFn<ClusterEvent, KV<Integer, ClusterEvent>> {
+    private final int shards;
+
+    ShardFn(int shards) {
+      this.shards = shards;
+    }
+
     @ProcessElement
     public void process(@Element ClusterEvent event, OutputReceiver<KV<Integer, ClusterEvent>> out) {
-      out.output(KV.of(Math.floorMod(event.dedupeKey().hashCode(), SHARDS), event));
+      out.output(KV.of(Math.floorMod(event.dedupeKey().hashCode(), shards), event));
     }
   }
 
