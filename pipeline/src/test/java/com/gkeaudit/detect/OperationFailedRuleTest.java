@@ -139,6 +139,17 @@ class OperationFailedRuleTest {
     assertThat(Findings.details(f).get("status_code").asInt(), is(3));
   }
 
+  @Test
+  void synchronousFailureIsNotDescribedAsAnOrphan() {
+    ClusterEvent sync = change("SetLegacyAbac").request("{'enabled': false}").status(3, "Invalid argument").build();
+
+    Finding f = run(sync).get(0);
+
+    assertThat(Findings.details(f).get("orphan").asBoolean(), is(false));
+    assertThat(f.description(), containsString("started by " + ALICE));
+    assertThat(f.description(), not(containsString("unknown principal")));
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {7, 16})
   void permissionDeniedAndUnauthenticatedAreNotOperationFailures(int code) {
