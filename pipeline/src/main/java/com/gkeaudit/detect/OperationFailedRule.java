@@ -53,6 +53,10 @@ public final class OperationFailedRule implements SequentialRule<OperationFailed
 
   /** Judges a failing entry; {@code first} is the operation's request-bearing entry when known. */
   static void evaluate(ClusterEvent failing, ClusterEvent first, RuleConfig config, Consumer<Finding> out) {
+    if (first == null && failing.operationId() == null) {
+      // A synchronous call is its own request-bearing entry: its caller is known, it is not an orphan.
+      first = failing;
+    }
     boolean failed = failing.statusCode() != 0 && failing.statusCode() != 7 && failing.statusCode() != 16;
     boolean watched =
         failing.changeMethodOnCluster()
