@@ -43,7 +43,10 @@ public record RuleConfig(
         options.getBaselineDays(),
         splitList(options.getTrustedCidrs()),
         options.getEnvironmentLabel(),
-        Set.copyOf(splitList(options.getProductionValues())),
+        // Label values are compared lower-cased, so the option's values are too.
+        splitList(options.getProductionValues()).stream()
+            .map(v -> v.toLowerCase(java.util.Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet()),
         options.getCriticalityLabel());
   }
 

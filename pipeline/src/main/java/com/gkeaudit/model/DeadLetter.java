@@ -5,6 +5,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A record that did not become a LogEntry (or could not be written), with the reason. The raw record is kept up to
@@ -37,9 +39,21 @@ public record DeadLetter(
   public static final String UNREADABLE = "unreadable-input";
   public static final String BAD_METADATA = "bad-cluster-metadata";
 
+  /**
+   * A secret-looking JSON member ({@code "password": "..."} and the like) in text that may not even parse: a bad
+   * line can still carry a SetMasterAuth password, and dead letters are an output like any other.
+   */
+  private static final Pattern SECRET_MEMBER =
+      Pattern.compile(
+          "(\"(?i:password|clientKey|client_key|privateKey|private_key|secret|token)\"\\s*:\\s*\")"
+              + "((?:[^\"\\\\]|\\\\.)*)");
+
   public static DeadLetter of(
-      String reason, String error, String source, Long lineNumber, byte[] raw, int offset, int length,
-      long fullSizeBytes, Long eventTimeNanos) {
+      String reason, String error, String source, Long lineNumber, byte[] original, int originalOffset,
+      int length, long fullSizeBytes, Long eventTimeNanos) {
+    byte[] raw = redactSecrets(original, originalOffset, Math.min(length, MAX_RAW_BYTES));
+    int offset = 0;
+    length = Math.min(length, raw.length);
     int kept = Math.min(length, MAX_RAW_BYTES);
     String base64 = null;
     String text;
@@ -61,6 +75,16 @@ public record DeadLetter(
     return new DeadLetter(
         reason, error, source, lineNumber, text, base64, fullSizeBytes, fullSizeBytes > kept, eventTimeNanos,
         System.currentTimeMillis());
+  }
+
+  /** The bytes with secret member values replaced; byte-for-byte elsewhere (works on invalid UTF-8 too). */
+  static byte[] redactSecrets(byte[] raw, int offset, int length) {
+    String bytesAsText = new String(raw, offset, length, StandardCharsets.ISO_8859_1);
+    Matcher matcher = SECRET_MEMBER.matcher(bytesAsText);
+    if (!matcher.find()) {
+      return java.util.Arrays.copyOfRange(raw, offset, offset + length);
+    }
+    return matcher.replaceAll("$1[REDACTED]").getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private static boolean validUpToLastCharacter(byte[] raw, int offset, int length) {

@@ -76,6 +76,20 @@ class RowsTest {
   }
 
   @Test
+  void secretsInUnparsableRecordsAreRedactedToo() throws IOException {
+    byte[] raw =
+        ("{\"protoPayload\":{\"request\":{\"update\":{\"password\": \"hunter2-do-not-leak\"},\"x\":\"\u00ff"
+                + "truncat")
+            .getBytes(StandardCharsets.UTF_8);
+    raw[raw.length - 8] = (byte) 0xC3; // invalid UTF-8 as well, so the base64 copy is checked too
+    JsonNode row = Rows.deadLetter(DeadLetter.of("not-json", "bad", "f", 1L, raw, 0, raw.length, raw.length, null));
+    assertThat(row.toString().contains("hunter2"), is(false));
+    assertThat(new String(java.util.Base64.getDecoder().decode(row.get("raw_record_base64").asText()),
+        StandardCharsets.ISO_8859_1).contains("hunter2"), is(false));
+    assertThat(row.get("raw_record").asText().contains("\"password\": \"[REDACTED]\""), is(true));
+  }
+
+  @Test
   void rawRecordsAreTruncatedToTheStatedSize() throws IOException {
     byte[] raw = "y".repeat(DeadLetter.MAX_RAW_BYTES + 10).getBytes(StandardCharsets.UTF_8);
     JsonNode row = Rows.deadLetter(DeadLetter.of("too-large", "big", "f", 1L, raw, 0, raw.length, raw.length, null));
