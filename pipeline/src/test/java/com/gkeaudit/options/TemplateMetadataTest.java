@@ -240,7 +240,11 @@ class TemplateMetadataTest {
       bad.addAll(WRONG_FOR_PARAM_TYPE.getOrDefault(p.getParamType(), List.of()));
       bad.addAll(WRONG_FOR_OPTION.getOrDefault(p.getName(), List.of()));
       Method getter = options.get(p.getName());
-      if (getter != null && Integer.class.equals(getter.getReturnType()) && !p.getName().equals("baselineDays")) {
+      // baselineDays and keyShards (0 = automatic) take zero; every other number must be positive.
+      if (getter != null
+          && Integer.class.equals(getter.getReturnType())
+          && !p.getName().equals("baselineDays")
+          && !p.getName().equals("keyShards")) {
         bad.addAll(WRONG_FOR_POSITIVE_NUMBER);
       }
       for (String value : bad) {
