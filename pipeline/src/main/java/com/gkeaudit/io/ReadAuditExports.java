@@ -16,7 +16,11 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -63,15 +67,22 @@ public final class ReadAuditExports extends PTransform<PBegin, PCollectionTuple>
     return begin
         .apply("Patterns", Create.of(patterns))
         .apply("MatchFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
-        // Spread files over workers: the match step emits them all from one element. A bounded set of keys, not
-        // one random key per file: runners pay per key (the DirectRunner builds a grouping evaluator for each).
+        // Spread files over workers: the match step emits them all from one element. A plain grouping into a bounded
+        // set of keys, not Reshuffle: the DirectRunner emits a reshuffled element per bundle (its trigger fires per
+        // element), and every bundle costs a round trip through each later step.
         .apply(
-            "SpreadFiles",
+            "KeyFiles",
             WithKeys.of(
                     (MatchResult.Metadata file) -> Math.floorMod(file.resourceId().toString().hashCode(), groups))
                 .withKeyType(TypeDescriptors.integers()))
-        .apply("Redistribute", Reshuffle.of())
-        .apply("DropShardKeys", Values.create())
+        // Grouped elements keep their earliest timestamp rather than the end of the (global) window, so records read
+        // from them may carry their own, earlier event times.
+        .apply(
+            "KeepTimestamps",
+            Window.<KV<Integer, MatchResult.Metadata>>configure().withTimestampCombiner(TimestampCombiner.EARLIEST))
+        .apply("GroupFiles", GroupByKey.create())
+        .apply("FileGroups", Values.create())
+        .apply("Files", Flatten.iterables())
         .apply("OpenFiles", FileIO.readMatches())
         .apply(
             "ParseRecords",
@@ -111,7 +122,7 @@ public final class ReadAuditExports extends PTransform<PBegin, PCollectionTuple>
                 parser.oversized(prefix, prefixLength, fullLength, maxRecordBytes, source, lineNumber, out);
               }
             });
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
         // A corrupt gzip member or a vanished object: keep what was read, and say which file stopped where.
         byte[] what = String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8);
         ParseRecords.deadLetter(
