@@ -50,9 +50,16 @@ public final class LogEntryParser {
     }
     try {
       String latin1 = new String(buf, offset, length, StandardCharsets.ISO_8859_1);
-      return latin1.contains(SERVICE_MARKER)
-          ? parseCandidate(buf, offset, length, source)
-          : validateOther(buf, offset, length);
+      if (!latin1.contains(SERVICE_MARKER)) {
+        return validateOther(buf, offset, length);
+      }
+      // The bytes also occur in other services' entries (node annotations, user agents): the scan tells those
+      // apart cheaply by protoPayload.serviceName, and only real candidates get a full tree parse.
+      StrictJsonScan scan = StrictJsonScan.scan(buf, offset, length);
+      if (scan != null && !SERVICE_MARKER.equals(scan.serviceName)) {
+        return withTimestamp(scan.timestamp, scan.receiveTimestamp, ParseOutcome::otherService);
+      }
+      return parseCandidate(buf, offset, length, source);
     } catch (JsonProcessingException e) {
       return ParseOutcome.deadLetter(jsonErrorReason(e), firstLine(e.getOriginalMessage()));
     } catch (IOException | RuntimeException | StackOverflowError e) {
@@ -60,8 +67,15 @@ public final class LogEntryParser {
     }
   }
 
-  /** Validates a record that cannot be a ClusterManager entry and reads its timestamp, token by token. */
+  /**
+   * Validates a record that cannot be a ClusterManager entry and reads its timestamp: by the fast strict scan when it
+   * can vouch for the record, otherwise token by token with Jackson, whose verdict and message then stand.
+   */
   private static ParseOutcome validateOther(byte[] buf, int offset, int length) throws IOException {
+    StrictJsonScan scan = StrictJsonScan.scan(buf, offset, length);
+    if (scan != null) {
+      return withTimestamp(scan.timestamp, scan.receiveTimestamp, ParseOutcome::otherService);
+    }
     try (JsonParser parser = FACTORY.createParser(buf, offset, length)) {
       JsonToken first = parser.nextToken();
       if (first != JsonToken.START_OBJECT) {
