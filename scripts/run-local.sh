@@ -61,10 +61,26 @@ if [[ -n "$out_dir" && "$out_dir" != gs://* ]]; then
   rm -rf "$out_dir/findings" "$out_dir/events" "$out_dir/deadletter"
 fi
 
+# Class-data sharing: the first run after a build records the classes it loads (Beam loads thousands), later runs
+# map them instead of loading them again, which saves about a second of start-up.
+cds_archive="${jar%.jar}.jsa"
+if [[ -f "$cds_archive" && "$cds_archive" -nt "$jar" ]]; then
+  cds=("-XX:SharedArchiveFile=$cds_archive" -Xshare:auto)
+else
+  cds=("-XX:ArchiveClassesAtExit=$cds_archive")
+fi
+
+# The DirectRunner's idle workers poll its watermark manager; more workers than cores only add that polling
+# (measured: 3 workers 13.8 s, 2 workers 11.2 s on 1M lines).
+if ! has_option targetParallelism "$@"; then
+  args+=("--targetParallelism=$(nproc)")
+fi
+
 # Enforcement checks off: they re-encode every element and cost ~4x (BEAM-NOTES); the tests keep them on.
 # ExitOnOutOfMemoryError: an out-of-memory DirectRunner otherwise hangs instead of failing.
 exec java \
-  -Xmx"${GKE_AUDIT_HEAP:-4g}" -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC \
+  "${cds[@]}" \
+  -Xmx"${GKE_AUDIT_HEAP:-2g}" -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC \
   -Djava.util.logging.config.file="$root/scripts/logging.properties" \
   -jar "$jar" \
   --runner=DirectRunner --enforceImmutability=false --enforceEncodability=false \

@@ -80,7 +80,9 @@ public final class GkeAuditPipeline {
     PCollectionTuple records =
         pipeline.apply(
             "ReadExports",
-            ReadAuditExports.from(RuleConfig.splitList(options.getInputFiles())).withFileGroups(shards));
+            ReadAuditExports.from(RuleConfig.splitList(options.getInputFiles()))
+                // Files vary in size: more groups than cores keeps every core busy until the end.
+                .withFileGroups(4 * shards));
     PCollection<Long> clock = records.get(ParseRecords.CLOCK).setCoder(VarLongCoder.of());
     PCollection<DeadLetter> recordDeadLetters =
         records.get(ParseRecords.DEAD_LETTERS).setCoder(JsonCoder.of(DeadLetter.class));
@@ -148,7 +150,7 @@ public final class GkeAuditPipeline {
     if (options.getKeyShards() != null && options.getKeyShards() > 0) {
       return options.getKeyShards();
     }
-    return isDirectRunner(options) ? 2 * Runtime.getRuntime().availableProcessors() : 256;
+    return isDirectRunner(options) ? Runtime.getRuntime().availableProcessors() : 256;
   }
 
   private static boolean isDirectRunner(GkeAuditOptions options) {

@@ -126,7 +126,7 @@ public interface GkeAuditOptions extends PipelineOptions {
   void setCriticalityLabel(String value);
 
   @Description(
-      "Shards of the keyed steps (file reading, dedupe, per-key rules). 0 = automatic: 2 per core on the "
+      "Shards of the keyed steps (file reading, dedupe, per-key rules). 0 = automatic: 1 per core on the "
           + "DirectRunner, which pays a fixed cost per key and bundle; 256 elsewhere, to spread over workers. "
           + "Findings do not depend on it.")
   @Default.Integer(0)
