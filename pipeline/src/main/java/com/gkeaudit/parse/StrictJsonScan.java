@@ -61,64 +61,19 @@ final class StrictJsonScan {
     return scan.topLevelObject() ? scan : null;
   }
 
+  /** Which members of an object are read rather than only validated. */
+  private enum Members {
+    /** The LogEntry itself: timestamps, and protoPayload's service. */
+    LOG_ENTRY,
+    /** protoPayload: its serviceName. */
+    PAYLOAD,
+    NONE
+  }
+
   private boolean topLevelObject() {
     skipWhitespace();
-    if (pos >= end || buf[pos] != '{') {
+    if (pos >= end || buf[pos] != '{' || !object(0, Members.LOG_ENTRY)) {
       return false;
-    }
-    pos++;
-    skipWhitespace();
-    if (pos < end && buf[pos] == '}') {
-      pos++;
-    } else {
-      while (true) {
-        if (pos >= end || buf[pos] != '"') {
-          return false;
-        }
-        int nameStart = pos + 1;
-        if (!string()) {
-          return false;
-        }
-        int nameEnd = pos - 1;
-        skipWhitespace();
-        if (pos >= end || buf[pos] != ':') {
-          return false;
-        }
-        pos++;
-        skipWhitespace();
-        boolean isTimestamp = equalsAscii(nameStart, nameEnd, TIMESTAMP);
-        boolean isReceive = !isTimestamp && equalsAscii(nameStart, nameEnd, RECEIVE_TIMESTAMP);
-        if (isTimestamp || isReceive) {
-          String text = plainString();
-          if (text == null) {
-            return false;
-          }
-          if (isTimestamp) {
-            timestamp = text;
-          } else {
-            receiveTimestamp = text;
-          }
-        } else if (equalsAscii(nameStart, nameEnd, PROTO_PAYLOAD)) {
-          // A repeated member replaces the earlier one in a tree parse: only the last protoPayload counts.
-          serviceName = null;
-          if (!(pos < end && buf[pos] == '{' ? object(1, true) : value(1))) {
-            return false;
-          }
-        } else if (!value(1)) {
-          return false;
-        }
-        skipWhitespace();
-        if (pos < end && buf[pos] == ',') {
-          pos++;
-          skipWhitespace();
-          continue;
-        }
-        if (pos < end && buf[pos] == '}') {
-          pos++;
-          break;
-        }
-        return false;
-      }
     }
     skipWhitespace();
     return pos == end;
@@ -132,7 +87,7 @@ final class StrictJsonScan {
       case '"':
         return string();
       case '{':
-        return object(depth, false);
+        return object(depth, Members.NONE);
       case '[':
         return array(depth);
       case 't':
@@ -146,8 +101,8 @@ final class StrictJsonScan {
     }
   }
 
-  /** An object at pos; with {@code serviceNameMember}, its plain-string serviceName member is kept. */
-  private boolean object(int depth, boolean serviceNameMember) {
+  /** An object at pos (on its opening brace); leaves pos after the closing brace. */
+  private boolean object(int depth, Members members) {
     pos++;
     skipWhitespace();
     if (pos < end && buf[pos] == '}') {
@@ -169,12 +124,7 @@ final class StrictJsonScan {
       }
       pos++;
       skipWhitespace();
-      if (serviceNameMember && equalsAscii(nameStart, nameEnd, SERVICE_NAME) && pos < end && buf[pos] == '"') {
-        serviceName = plainString();
-        if (serviceName == null) {
-          return false;
-        }
-      } else if (!value(depth + 1)) {
+      if (!member(members, nameStart, nameEnd, depth)) {
         return false;
       }
       skipWhitespace();
@@ -190,6 +140,31 @@ final class StrictJsonScan {
       }
       skipWhitespace();
     }
+  }
+
+  /** The value of the member named by bytes [nameStart, nameEnd), read when it is one the scan reports. */
+  private boolean member(Members members, int nameStart, int nameEnd, int depth) {
+    if (members == Members.LOG_ENTRY) {
+      if (equalsAscii(nameStart, nameEnd, TIMESTAMP)) {
+        timestamp = plainString();
+        return timestamp != null;
+      }
+      if (equalsAscii(nameStart, nameEnd, RECEIVE_TIMESTAMP)) {
+        receiveTimestamp = plainString();
+        return receiveTimestamp != null;
+      }
+      if (equalsAscii(nameStart, nameEnd, PROTO_PAYLOAD)) {
+        // A repeated member replaces the earlier one in a tree parse: only the last protoPayload counts.
+        serviceName = null;
+        return pos < end && buf[pos] == '{' ? object(depth + 1, Members.PAYLOAD) : value(depth + 1);
+      }
+    } else if (members == Members.PAYLOAD && equalsAscii(nameStart, nameEnd, SERVICE_NAME)) {
+      if (pos < end && buf[pos] == '"') {
+        serviceName = plainString();
+        return serviceName != null;
+      }
+    }
+    return value(depth + 1);
   }
 
   private boolean array(int depth) {
