@@ -67,7 +67,7 @@ cds_archive="${jar%.jar}.jsa"
 if [[ -f "$cds_archive" && "$cds_archive" -nt "$jar" ]]; then
   cds=("-XX:SharedArchiveFile=$cds_archive" -Xshare:auto)
 else
-  cds=("-XX:ArchiveClassesAtExit=$cds_archive")
+  cds=("-XX:ArchiveClassesAtExit=$cds_archive" "-Xlog:cds*=off")
 fi
 
 # The DirectRunner's idle workers poll its watermark manager; more workers than cores only add that polling
