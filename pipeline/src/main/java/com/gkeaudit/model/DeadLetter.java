@@ -49,12 +49,11 @@ public record DeadLetter(
               + "((?:[^\"\\\\]|\\\\.)*)");
 
   public static DeadLetter of(
-      String reason, String error, String source, Long lineNumber, byte[] original, int originalOffset,
-      int length, long fullSizeBytes, Long eventTimeNanos) {
-    byte[] raw = redactSecrets(original, originalOffset, Math.min(length, MAX_RAW_BYTES));
-    int offset = 0;
-    length = Math.min(length, raw.length);
-    int kept = Math.min(length, MAX_RAW_BYTES);
+      String reason, String error, String source, Long lineNumber, byte[] raw, int offset, int length,
+      long fullSizeBytes, Long eventTimeNanos) {
+    int prefixLength = Math.min(length, MAX_RAW_BYTES);
+    boolean truncated = fullSizeBytes > prefixLength;
+    byte[] kept = redactSecrets(raw, offset, prefixLength);
     String base64 = null;
     String text;
     try {
@@ -63,17 +62,17 @@ public record DeadLetter(
               .newDecoder()
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(raw, offset, kept))
+              .decode(ByteBuffer.wrap(kept))
               .toString();
     } catch (CharacterCodingException e) {
       // Cutting at MAX_RAW_BYTES can split a character; only genuinely bad bytes deserve the base64 copy.
-      text = new String(raw, offset, kept, StandardCharsets.UTF_8);
-      if (kept == length || !validUpToLastCharacter(raw, offset, kept)) {
-        base64 = Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(raw, offset, offset + kept));
+      text = new String(kept, StandardCharsets.UTF_8);
+      if (!truncated || !validUpToLastCharacter(kept)) {
+        base64 = Base64.getEncoder().encodeToString(kept);
       }
     }
     return new DeadLetter(
-        reason, error, source, lineNumber, text, base64, fullSizeBytes, fullSizeBytes > kept, eventTimeNanos,
+        reason, error, source, lineNumber, text, base64, fullSizeBytes, truncated, eventTimeNanos,
         System.currentTimeMillis());
   }
 
@@ -87,15 +86,14 @@ public record DeadLetter(
     return matcher.replaceAll("$1[REDACTED]").getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  private static boolean validUpToLastCharacter(byte[] raw, int offset, int length) {
-    int end = offset + length;
-    int start = Math.max(offset, end - 3);
-    for (int cut = end; cut >= start; cut--) {
+  /** Whether the bytes are valid UTF-8 once at most the last (possibly cut) character is dropped. */
+  private static boolean validUpToLastCharacter(byte[] bytes) {
+    for (int cut = bytes.length; cut >= Math.max(0, bytes.length - 3); cut--) {
       try {
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(raw, offset, cut - offset));
+            .decode(ByteBuffer.wrap(bytes, 0, cut));
         return true;
       } catch (CharacterCodingException e) {
         // try a shorter prefix
