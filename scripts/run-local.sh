@@ -16,12 +16,6 @@ usage() {
   sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
-for arg in "$@"; do
-  case "$arg" in
-    -h|--help) usage; echo; echo "Pipeline options:"; exec java -jar "$jar" --help=com.gkeaudit.options.GkeAuditOptions 2>/dev/null || true; exit 0 ;;
-  esac
-done
-
 stale=0
 if [[ ! -f "$jar" ]]; then
   stale=1
@@ -32,6 +26,12 @@ if [[ $stale == 1 ]]; then
   echo "Building the bundled jar (first run downloads dependencies; this takes a few minutes)..." >&2
   (cd "$root" && mvn -q -B -DskipTests package) >&2
 fi
+
+for arg in "$@"; do
+  case "$arg" in
+    -h|--help) usage; echo; echo "Pipeline options:"; java -jar "$jar" --help=com.gkeaudit.options.GkeAuditOptions; exit 0 ;;
+  esac
+done
 
 has_option() {
   local name="$1"; shift
