@@ -18,7 +18,11 @@ import com.gkeaudit.model.JsonCoder;
 import com.gkeaudit.options.GkeAuditOptions;
 import com.gkeaudit.options.OptionsValidator;
 import com.gkeaudit.parse.DedupeEntries;
+import java.io.IOException;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
@@ -46,6 +50,12 @@ public final class GkeAuditPipeline {
       OptionsValidator.validate(options);
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + firstLine(e.getMessage()));
+      System.exit(2);
+      return;
+    }
+    String noInput = unmatchedInput(options);
+    if (noInput != null) {
+      System.err.println("error: " + noInput);
       System.exit(2);
       return;
     }
@@ -143,6 +153,29 @@ public final class GkeAuditPipeline {
           "WriteDeadLetters", WriteNdjson.to(outputDir, "deadletter", d -> Rows.deadLetter(d).toString()));
     }
     return pipeline;
+  }
+
+  /**
+   * Why {@code --inputFiles} cannot be read (no pattern matches a file), or null. A typo in a path should be an
+   * error, not an empty run that looks clean. Patterns that cannot be checked from here (no credentials for
+   * gs://) are left to the job.
+   */
+  static String unmatchedInput(GkeAuditOptions options) {
+    if (!isSet(options.getInputFiles())) {
+      return null;
+    }
+    FileSystems.setDefaultPipelineOptions(options);
+    for (String pattern : RuleConfig.splitList(options.getInputFiles())) {
+      try {
+        MatchResult match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
+        if (match.status() == MatchResult.Status.OK && !match.metadata().isEmpty()) {
+          return null;
+        }
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+    return "--inputFiles matches no file: " + options.getInputFiles();
   }
 
   /** {@code --keyShards}, or its automatic value for the runner (see the option's description). */
