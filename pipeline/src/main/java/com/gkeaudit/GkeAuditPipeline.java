@@ -157,8 +157,7 @@ public final class GkeAuditPipeline {
 
   /**
    * Why {@code --inputFiles} cannot be read (no pattern matches a file), or null. A typo in a path should be an
-   * error, not an empty run that looks clean. Patterns that cannot be checked from here (no credentials for
-   * gs://) are left to the job.
+   * error, not an empty run that looks clean. Only local patterns are checked; gs:// ones are left to the job.
    */
   static String unmatchedInput(GkeAuditOptions options) {
     if (!isSet(options.getInputFiles())) {
@@ -166,6 +165,9 @@ public final class GkeAuditPipeline {
     }
     FileSystems.setDefaultPipelineOptions(options);
     for (String pattern : RuleConfig.splitList(options.getInputFiles())) {
+      if (pattern.contains("://")) {
+        return null; // a bucket: checking needs the job's credentials (and can stall on retries without them)
+      }
       try {
         MatchResult match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
         if (match.status() == MatchResult.Status.OK && !match.metadata().isEmpty()) {
