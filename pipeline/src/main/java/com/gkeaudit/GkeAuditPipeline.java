@@ -43,6 +43,17 @@ public final class GkeAuditPipeline {
   private GkeAuditPipeline() {}
 
   public static void main(String[] args) {
+    int exitCode = run(args);
+    if (exitCode != 0) {
+      System.exit(exitCode);
+    }
+  }
+
+  /**
+   * Validates, builds and runs; on the DirectRunner waits and prints the summary. Returns the process exit code: 0,
+   * 1 when the pipeline failed, 2 for bad options or input.
+   */
+  static int run(String[] args) {
     PipelineOptionsFactory.register(GkeAuditOptions.class);
     GkeAuditOptions options;
     try {
@@ -50,27 +61,26 @@ public final class GkeAuditPipeline {
       OptionsValidator.validate(options);
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + firstLine(e.getMessage()));
-      System.exit(2);
-      return;
+      return 2;
     }
     String noInput = unmatchedInput(options);
     if (noInput != null) {
       System.err.println("error: " + noInput);
-      System.exit(2);
-      return;
+      return 2;
     }
     long started = System.nanoTime();
     PipelineResult result = build(options).run();
     if (!isDirectRunner(options)) {
       // A Flex Template launcher must return once the job is submitted.
-      return;
+      return 0;
     }
     PipelineResult.State state = result.waitUntilFinish();
     System.out.print(RunSummary.of(result, options, (System.nanoTime() - started) / 1_000_000L).render());
     if (state != PipelineResult.State.DONE) {
       System.err.println("error: pipeline ended in state " + state);
-      System.exit(1);
+      return 1;
     }
+    return 0;
   }
 
   /** Builds the whole pipeline for validated options. */

@@ -24,6 +24,14 @@ class InputCheckTest {
   }
 
   @Test
+  void badOptionsAndMissingInputAreExitCodeTwoWithoutExitingTheVm(@TempDir Path dir) {
+    assertThat(GkeAuditPipeline.run(new String[] {"--inputFiles=" + dir + "/none/**", "--outputDir=" + dir}),
+        org.hamcrest.Matchers.is(2));
+    assertThat(GkeAuditPipeline.run(new String[] {"--inputFiles=" + dir + "/x", "--outputDir=" + dir,
+        "--burstThreshold=0"}), org.hamcrest.Matchers.is(2));
+  }
+
+  @Test
   void oneMatchingPatternIsEnough(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("a.json"), "{}\n");
     assertThat(GkeAuditPipeline.unmatchedInput(options(dir + "/missing*," + dir + "/*.json")), nullValue());
