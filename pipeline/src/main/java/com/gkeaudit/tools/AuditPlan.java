@@ -1,5 +1,7 @@
 package com.gkeaudit.tools;
 
+import com.gkeaudit.detect.GkeVersion;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
@@ -1292,34 +1294,11 @@ final class AuditPlan {
 
   private void versionUp(Fleet.Cluster c, String v) {
     String cur = requestedVersion.get(c);
-    if (compareVersions(v, cur) < 0) {
+    // Judged exactly as the version-downgrade rule judges it, so routine noise can never trip that rule.
+    if (GkeVersion.parse(v).orElseThrow().isBelow(GkeVersion.parse(cur).orElseThrow())) {
       throw new IllegalStateException("routine version would be a downgrade: " + v + " < " + cur);
     }
     requestedVersion.put(c, v);
-  }
-
-  static int compareVersions(String a, String b) {
-    int[] x = parse(a);
-    int[] y = parse(b);
-    for (int i = 0; i < 4; i++) {
-      if (x[i] != y[i]) {
-        return Integer.compare(x[i], y[i]);
-      }
-    }
-    return 0;
-  }
-
-  private static int[] parse(String v) {
-    int[] out = new int[4];
-    String[] main = v.split("-gke\\.");
-    String[] parts = main[0].split("\\.");
-    for (int i = 0; i < Math.min(3, parts.length); i++) {
-      out[i] = Integer.parseInt(parts[i]);
-    }
-    if (main.length > 1) {
-      out[3] = Integer.parseInt(main[1]);
-    }
-    return out;
   }
 
   private static void check(boolean ok, String what) {
