@@ -2,10 +2,13 @@ package com.gkeaudit.options;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions;
 
-/** The command line of SPEC §3. Validated by {@link OptionsValidator} before anything runs. */
-public interface GkeAuditOptions extends PipelineOptions {
+/**
+ * The command line of SPEC §3, plus the streaming knobs. Validated by {@link OptionsValidator} before anything runs.
+ * Extends {@link PubsubOptions} for {@code --pubsubRootUrl} (the Pub/Sub emulator).
+ */
+public interface GkeAuditOptions extends PubsubOptions {
   @Description(
       "Audit-log export files: comma-separated patterns, local or gs://, one LogEntry JSON per line; .gz read "
           + "transparently; ** globs work. Example: gs://my-bucket/cloudaudit.googleapis.com/**")
@@ -139,4 +142,42 @@ public interface GkeAuditOptions extends PipelineOptions {
   Integer getDedupeHorizonHours();
 
   void setDedupeHorizonHours(Integer value);
+
+  @Description(
+      "Streaming: minutes an entry may arrive behind the input's event-time watermark and still be processed in "
+          + "order; later entries are dead-lettered with reason 'late'. Per-key rules hold their output this long.")
+  @Default.Integer(10)
+  Integer getAllowedLatenessMinutes();
+
+  void setAllowedLatenessMinutes(Integer value);
+
+  @Description(
+      "Streaming: seconds without new input after which the watermark moves up to the newest event time read, so "
+          + "a quiet stream still reports everything it has seen (and nothing past it). Also the span of recent "
+          + "reads whose oldest event time holds the watermark while input flows.")
+  @Default.Integer(30)
+  Integer getIdleWatermarkSeconds();
+
+  void setIdleWatermarkSeconds(Integer value);
+
+  @Description(
+      "Streaming: minutes between re-reads of --clusterMetadata, so enrichment follows cluster changes. 0 = read once.")
+  @Default.Integer(60)
+  Integer getMetadataRefreshMinutes();
+
+  void setMetadataRefreshMinutes(Integer value);
+
+  @Description(
+      "With --inputFiles: poll the patterns every N seconds for new files and run as a stream. 0 = read the "
+          + "files once (batch).")
+  @Default.Integer(0)
+  Integer getWatchIntervalSeconds();
+
+  void setWatchIntervalSeconds(Integer value);
+
+  @Description("Streaming: seconds between NDJSON output panes (findings, events, dead letters) under --outputDir.")
+  @Default.Integer(10)
+  Integer getOutputFlushSeconds();
+
+  void setOutputFlushSeconds(Integer value);
 }

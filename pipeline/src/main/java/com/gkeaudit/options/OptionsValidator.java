@@ -33,8 +33,6 @@ public final class OptionsValidator {
             "--inputSubscription must look like projects/PROJECT/subscriptions/NAME, got '"
                 + options.getInputSubscription() + "'");
       }
-      throw new IllegalArgumentException(
-          "--inputSubscription: the streaming source is not part of this release yet; use --inputFiles");
     }
     for (String[] table :
         new String[][] {
@@ -68,6 +66,11 @@ public final class OptionsValidator {
     nonNegative("--baselineDays", options.getBaselineDays());
     positive("--dedupeHorizonHours", options.getDedupeHorizonHours());
     nonNegative("--keyShards", options.getKeyShards());
+    nonNegative("--allowedLatenessMinutes", options.getAllowedLatenessMinutes());
+    positive("--idleWatermarkSeconds", options.getIdleWatermarkSeconds());
+    nonNegative("--metadataRefreshMinutes", options.getMetadataRefreshMinutes());
+    nonNegative("--watchIntervalSeconds", options.getWatchIntervalSeconds());
+    positive("--outputFlushSeconds", options.getOutputFlushSeconds());
     try {
       TrustedNetworks.parse(RuleConfig.splitList(options.getTrustedCidrs()));
     } catch (IllegalArgumentException e) {

@@ -43,10 +43,18 @@ class OptionsValidatorTest {
   }
 
   @Test
-  void theStreamingSourceIsStillRejected() {
+  void aSubscriptionIsAnInput() {
+    validate("--inputSubscription=projects/p/subscriptions/s", "--outputDir=/tmp/out");
+  }
+
+  @Test
+  void streamingKnobsAreChecked() {
     assertThat(
-        error("--inputSubscription=projects/p/subscriptions/s", "--outputDir=/tmp/out"),
-        is("--inputSubscription: the streaming source is not part of this release yet; use --inputFiles"));
+        error("--inputSubscription=projects/p/subscriptions/s", "--outputDir=/tmp/out", "--idleWatermarkSeconds=0"),
+        is("--idleWatermarkSeconds must be a positive whole number, got 0"));
+    assertThat(
+        error("--inputFiles=x", "--outputDir=/tmp/out", "--watchIntervalSeconds=-1"),
+        is("--watchIntervalSeconds must be zero or more, got -1"));
   }
 
   private static void validate(String... args) {
