@@ -8,6 +8,7 @@ import com.gkeaudit.enrich.EnrichEvents;
 import com.gkeaudit.io.OutputTable;
 import com.gkeaudit.io.ParseRecords;
 import com.gkeaudit.io.ReadAuditExports;
+import com.gkeaudit.io.ReadPubsubEntries;
 import com.gkeaudit.io.Rows;
 import com.gkeaudit.io.WriteBigQuery;
 import com.gkeaudit.io.WriteNdjson;
@@ -27,6 +28,8 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
@@ -74,6 +77,9 @@ public final class GkeAuditPipeline {
       // A Flex Template launcher must return once the job is submitted.
       return 0;
     }
+    if (isStreaming(options)) {
+      return LocalStream.runUntilInterrupted(result, options, started);
+    }
     PipelineResult.State state = result.waitUntilFinish();
     System.out.print(RunSummary.of(result, options, (System.nanoTime() - started) / 1_000_000L).render());
     if (state != PipelineResult.State.DONE) {
@@ -93,16 +99,29 @@ public final class GkeAuditPipeline {
    * fakes), null for the real ones.
    */
   static Pipeline build(GkeAuditOptions options, BigQueryServices bigQuery) {
+    boolean streaming = isStreaming(options);
+    if (streaming) {
+      options.as(StreamingOptions.class).setStreaming(true);
+      // A local stream runs until interrupted: run() must return so progress can be shown and Ctrl-C handled.
+      options.as(DirectOptions.class).setBlockOnRun(false);
+    }
     Pipeline pipeline = Pipeline.create(options);
     RuleConfig config = RuleConfig.from(options);
     int shards = keyShards(options);
 
     PCollectionTuple records =
-        pipeline.apply(
-            "ReadExports",
-            ReadAuditExports.from(RuleConfig.splitList(options.getInputFiles()))
-                // Files vary in size: more groups than cores keeps every core busy until the end.
-                .withFileGroups(4 * shards));
+        isSet(options.getInputSubscription())
+            ? pipeline.apply(
+                "ReadSubscription",
+                ReadPubsubEntries.from(
+                    options.getInputSubscription(),
+                    Duration.standardSeconds(options.getIdleWatermarkSeconds()),
+                    Duration.standardMinutes(options.getAllowedLatenessMinutes())))
+            : pipeline.apply(
+                "ReadExports",
+                ReadAuditExports.from(RuleConfig.splitList(options.getInputFiles()))
+                    // Files vary in size: more groups than cores keeps every core busy until the end.
+                    .withFileGroups(4 * shards));
     PCollection<Long> clock = records.get(ParseRecords.CLOCK).setCoder(VarLongCoder.of());
     PCollection<DeadLetter> recordDeadLetters =
         records.get(ParseRecords.DEAD_LETTERS).setCoder(JsonCoder.of(DeadLetter.class));
@@ -157,10 +176,17 @@ public final class GkeAuditPipeline {
 
     String outputDir = options.getOutputDir();
     if (isSet(outputDir)) {
-      findings.apply("WriteFindings", WriteNdjson.to(outputDir, "findings", f -> Rows.finding(f).toString()));
-      events.apply("WriteEvents", WriteNdjson.to(outputDir, "events", e -> eventRow.apply(e).toString()));
+      Duration flush = Duration.standardSeconds(options.getOutputFlushSeconds());
+      findings.apply(
+          "WriteFindings",
+          WriteNdjson.to(outputDir, "findings", (Finding f) -> Rows.finding(f).toString()).withFlushEvery(flush));
+      events.apply(
+          "WriteEvents",
+          WriteNdjson.to(outputDir, "events", (ClusterEvent e) -> eventRow.apply(e).toString()).withFlushEvery(flush));
       deadLetters.apply(
-          "WriteDeadLetters", WriteNdjson.to(outputDir, "deadletter", d -> Rows.deadLetter(d).toString()));
+          "WriteDeadLetters",
+          WriteNdjson.to(outputDir, "deadletter", (DeadLetter d) -> Rows.deadLetter(d).toString())
+              .withFlushEvery(flush));
     }
     return pipeline;
   }
@@ -196,6 +222,12 @@ public final class GkeAuditPipeline {
       return options.getKeyShards();
     }
     return isDirectRunner(options) ? Runtime.getRuntime().availableProcessors() : 256;
+  }
+
+  /** A subscription, or files watched for new arrivals, make an unbounded input. */
+  static boolean isStreaming(GkeAuditOptions options) {
+    return isSet(options.getInputSubscription())
+        || (options.getWatchIntervalSeconds() != null && options.getWatchIntervalSeconds() > 0);
   }
 
   private static boolean isDirectRunner(GkeAuditOptions options) {

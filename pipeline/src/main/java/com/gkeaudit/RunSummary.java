@@ -52,7 +52,12 @@ final class RunSummary {
     long events = get("events");
     boolean balanced = read == empty + other + clusterManager + dead && clusterManager == events + duplicates;
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%nGKE control-plane audit: finished in %.1f s%n", elapsedMillis / 1000.0));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nGKE control-plane audit: %s %.1f s%n",
+            GkeAuditPipeline.isStreaming(options) ? "stream stopped after" : "finished in",
+            elapsedMillis / 1000.0));
     line(out, "records read", read);
     line(out, "  ClusterManager entries", clusterManager);
     line(out, "  other services (dropped)", other);
@@ -62,6 +67,12 @@ final class RunSummary {
         (name, value) -> {
           if (name.startsWith("dead_letter.")) {
             line(out, "    " + name.substring("dead_letter.".length()), value);
+          }
+        });
+    counters.forEach(
+        (name, value) -> {
+          if (name.startsWith("pubsub_timestamp_from_")) {
+            line(out, "  event time from " + name.substring("pubsub_timestamp_from_".length()), value);
           }
         });
     line(out, "duplicates dropped", duplicates);

@@ -69,14 +69,18 @@ public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Find
   @ProcessElement
   public void process(
       @Element KV<Integer, ClusterEvent> element,
+      @Timestamp org.joda.time.Instant elementTime,
       @StateId("buffer") BagState<ClusterEvent> buffer,
       @StateId("timerAt") ValueState<Long> timerAt,
       @TimerId("release") Timer release) {
     buffer.add(element.getValue());
-    long eventMillis = Math.floorDiv(element.getValue().timeNanos(), Times.NANOS_PER_MILLI);
+    // A timer may not be set before its element: from Pub/Sub, the element's time is the sink's timestamp attribute,
+    // which is the entry's own timestamp in practice but is not checked to be.
+    long releaseMillis =
+        Math.max(Math.floorDiv(element.getValue().timeNanos(), Times.NANOS_PER_MILLI), elementTime.getMillis());
     Long pending = timerAt.read();
-    if (pending == null || eventMillis < pending) {
-      schedule(eventMillis, timerAt, release);
+    if (pending == null || releaseMillis < pending) {
+      schedule(releaseMillis, timerAt, release);
     }
   }
 

@@ -7,7 +7,9 @@ import com.gkeaudit.parse.LogEntryParser;
 import com.gkeaudit.parse.ParseOutcome;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
@@ -28,6 +30,9 @@ public final class ParseRecords {
   static final Counter OTHER_SERVICE = Metrics.counter(METRICS_NAMESPACE, "records_other_service");
   static final Counter CLUSTER_MANAGER = Metrics.counter(METRICS_NAMESPACE, "records_cluster_manager");
   static final Counter DEAD_LETTERED = Metrics.counter(METRICS_NAMESPACE, "records_dead_letter");
+  static final Counter LATE = Metrics.counter(METRICS_NAMESPACE, "records_late");
+  /** Which field gave each Pub/Sub message its event time (SPEC: the attribute, else the entry's timestamp). */
+  private static final java.util.Map<String, Counter> TIMESTAMP_SOURCES = new java.util.concurrent.ConcurrentHashMap<>();
 
   private long maxEventNanos = Long.MIN_VALUE;
   // Counted here and added to the metrics per bundle: a metric update per record costs more than parsing one.
@@ -35,25 +40,65 @@ public final class ParseRecords {
   private long empty;
   private long otherService;
 
-  /** Parses one record and emits its outcome; returns the outcome's kind. */
+  /** Parses one record of an export file and emits its outcome, stamped with its event time; returns its kind. */
   ParseOutcome.Kind accept(
       byte[] buf, int offset, int length, String source, long lineNumber, MultiOutputReceiver out) {
+    return route(LogEntryParser.parse(buf, offset, length, source), buf, offset, length, source, lineNumber, out, true);
+  }
+
+  /**
+   * Parses one Pub/Sub message and emits its outcome. The element keeps the timestamp its source gave it (the
+   * sink's timestamp attribute): a runner does not let an element move back in time. A late ClusterManager entry
+   * becomes a dead letter with reason "late"; a late entry of another service is dropped as any other one is.
+   */
+  ParseOutcome.Kind accept(PubsubEntry message, String source, MultiOutputReceiver out) {
+    byte[] data = message.data();
+    ParseOutcome outcome = LogEntryParser.parse(data, 0, data.length, source);
+    if (message.late() && outcome.kind() == ParseOutcome.Kind.CLUSTER_MANAGER) {
+      read++;
+      LATE.inc();
+      trackClock(outcome);
+      deadLetter(
+          out, DeadLetter.LATE,
+          "event time " + Times.format(message.timestampMillis() * Times.NANOS_PER_MILLI)
+              + " arrived behind the stream's watermark "
+              + Times.format(message.watermarkMillis() * Times.NANOS_PER_MILLI)
+              + " (see --allowedLatenessMinutes and --idleWatermarkSeconds)",
+          source, null, data, 0, data.length, data.length);
+      return ParseOutcome.Kind.DEAD_LETTER;
+    }
+    TIMESTAMP_SOURCES.computeIfAbsent(
+            message.timestampSource(), s -> Metrics.counter(METRICS_NAMESPACE, "pubsub_timestamp_from_" + s))
+        .inc();
+    return route(outcome, data, 0, data.length, source, null, out, false);
+  }
+
+  private ParseOutcome.Kind route(
+      ParseOutcome outcome, byte[] buf, int offset, int length, String source, Long lineNumber,
+      MultiOutputReceiver out, boolean stampEventTime) {
     read++;
-    ParseOutcome outcome = LogEntryParser.parse(buf, offset, length, source);
     switch (outcome.kind()) {
       case EMPTY -> empty++;
       case OTHER_SERVICE -> otherService++;
       case CLUSTER_MANAGER -> {
         CLUSTER_MANAGER.inc();
-        out.get(EVENTS).outputWithTimestamp(outcome.event(), Times.toJoda(outcome.timeNanos()));
+        if (stampEventTime) {
+          out.get(EVENTS).outputWithTimestamp(outcome.event(), Times.toJoda(outcome.timeNanos()));
+        } else {
+          out.get(EVENTS).output(outcome.event());
+        }
       }
       case DEAD_LETTER -> deadLetter(
           out, outcome.reason(), outcome.error(), source, lineNumber, buf, offset, length, length);
     }
+    trackClock(outcome);
+    return outcome.kind();
+  }
+
+  private void trackClock(ParseOutcome outcome) {
     if (outcome.isLogEntry() && outcome.timeNanos() > maxEventNanos) {
       maxEventNanos = outcome.timeNanos();
     }
-    return outcome.kind();
   }
 
   void oversized(
@@ -73,23 +118,17 @@ public final class ParseRecords {
     out.get(DEAD_LETTERS).output(DeadLetter.of(reason, error, source, lineNumber, raw, offset, length, fullLength, null));
   }
 
-  /** Adds this bundle's counts to the metrics. */
-  void flushCounts() {
+  /** Adds the bundle's counts to the metrics and emits its clock reading, if it saw a LogEntry. */
+  void finishBundle(DoFn<?, ?>.FinishBundleContext context) {
     READ.inc(read);
     EMPTY.inc(empty);
     OTHER_SERVICE.inc(otherService);
     read = 0;
     empty = 0;
     otherService = 0;
-  }
-
-  /** The clock reading (epoch nanos) since the last call, or null when no LogEntry was seen; resets it. */
-  Long takeClock() {
-    if (maxEventNanos == Long.MIN_VALUE) {
-      return null;
+    if (maxEventNanos != Long.MIN_VALUE) {
+      context.output(CLOCK, maxEventNanos, Times.toJoda(maxEventNanos), GlobalWindow.INSTANCE);
+      maxEventNanos = Long.MIN_VALUE;
     }
-    long clock = maxEventNanos;
-    maxEventNanos = Long.MIN_VALUE;
-    return clock;
   }
 }

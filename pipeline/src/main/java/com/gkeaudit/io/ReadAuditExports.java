@@ -132,11 +132,7 @@ public final class ReadAuditExports extends PTransform<PBegin, PCollectionTuple>
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      parser.flushCounts();
-      Long clock = parser.takeClock();
-      if (clock != null) {
-        context.output(ParseRecords.CLOCK, clock, Times.toJoda(clock), GlobalWindow.INSTANCE);
-      }
+      parser.finishBundle(context);
     }
   }
 }

@@ -98,6 +98,7 @@ public final class DedupeEntries extends PTransform<PCollection<ClusterEvent>, P
     @ProcessElement
     public void process(
         @Element KV<Integer, ClusterEvent> element,
+        @Timestamp org.joda.time.Instant elementTime,
         @StateId("seen") MapState<String, Long> seen,
         @StateId("sweepAt") ValueState<Long> sweepAt,
         @TimerId("sweep") Timer sweep,
@@ -110,7 +111,8 @@ public final class DedupeEntries extends PTransform<PCollection<ClusterEvent>, P
       }
       long eventMillis = Math.floorDiv(event.timeNanos(), Times.NANOS_PER_MILLI);
       seen.put(identity, eventMillis);
-      long forgetAt = eventMillis + horizon.getMillis();
+      // Never before the element itself, whose time may be a Pub/Sub attribute rather than the entry's timestamp.
+      long forgetAt = Math.max(eventMillis + horizon.getMillis(), elementTime.getMillis());
       Long pending = sweepAt.read();
       if (pending == null || forgetAt < pending) {
         long at = Math.max(forgetAt, pending == null ? forgetAt : pending - SWEEP_MILLIS);

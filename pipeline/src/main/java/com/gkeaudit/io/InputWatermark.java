@@ -1,0 +1,85 @@
+package com.gkeaudit.io;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The event-time watermark of a stream read from Pub/Sub, estimated from what the reader has seen, never from the wall
+ * clock's date:
+ * <ul>
+ *   <li>It holds during the first {@code idle} span of wall time after input starts flowing, so a replayed backlog
+ *       in any order is read before anything is released.
+ *   <li>While entries keep flowing after that, it is the oldest event time read during the last {@code idle} span,
+ *       minus the allowed lateness (a live sink delivers roughly in order, with stragglers).
+ *   <li>Once nothing has been read for {@code idle}, it moves to just past the newest event time read, so a quiet
+ *       stream releases everything it has seen and nothing beyond it (SPEC §4: a deadline passes only once a later
+ *       entry has been seen).
+ * </ul>
+ * An entry older than the watermark when it is read is late.
+ *
+ * <p>Everything is kept in {@link Snapshot}s that travel in the source's checkpoints: a runner may close a reader
+ * and resume from its checkpoint at any time (the DirectRunner does so at random), and Beam's own Pub/Sub reader
+ * loses its idle state that way, so its watermark stalls after a backlog.
+ */
+final class InputWatermark {
+  /** Nothing read yet: Beam's minimum timestamp. */
+  static final long NONE = org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis();
+
+  private static final long BUCKET_MILLIS = 1_000;
+
+  private final long idleMillis;
+  private final long latenessMillis;
+  private long watermark;
+  private long newest;
+  private long lastReadWall;
+  /** Wall time of the first read since input was last idle. */
+  private long flowingSinceWall;
+  /** Wall-clock second -> oldest event time read in it, over the last {@code idle} span. */
+  private final TreeMap<Long, Long> recent;
+
+  /** The estimator's state, as carried by a checkpoint. */
+  record Snapshot(long watermark, long newest, long lastReadWall, long flowingSinceWall, Map<Long, Long> recent) {
+    static Snapshot initial() {
+      return new Snapshot(NONE, NONE, -1, -1, Map.of());
+    }
+  }
+
+  InputWatermark(long idleMillis, long latenessMillis, Snapshot from) {
+    this.idleMillis = idleMillis;
+    this.latenessMillis = latenessMillis;
+    this.watermark = from.watermark();
+    this.newest = from.newest();
+    this.lastReadWall = from.lastReadWall();
+    this.flowingSinceWall = from.flowingSinceWall();
+    this.recent = new TreeMap<>(from.recent());
+  }
+
+  /** Records an entry read at {@code wallMillis}; returns whether it is late (older than the watermark). */
+  boolean onRead(long eventMillis, long wallMillis) {
+    boolean late = eventMillis < watermark;
+    if (lastReadWall < 0 || wallMillis - lastReadWall >= idleMillis) {
+      flowingSinceWall = wallMillis;
+    }
+    newest = Math.max(newest, eventMillis);
+    lastReadWall = Math.max(lastReadWall, wallMillis);
+    recent.merge(Math.floorDiv(wallMillis, BUCKET_MILLIS), eventMillis, Math::min);
+    return late;
+  }
+
+  /** The watermark at {@code wallMillis}; it never goes back. */
+  long watermark(long wallMillis) {
+    recent.headMap(Math.floorDiv(wallMillis - idleMillis, BUCKET_MILLIS), false).clear();
+    if (lastReadWall >= 0 && wallMillis - lastReadWall >= idleMillis) {
+      recent.clear();
+      watermark = Math.max(watermark, newest + 1);
+    } else if (!recent.isEmpty() && wallMillis - flowingSinceWall >= idleMillis) {
+      long oldestRecent = recent.values().stream().mapToLong(Long::longValue).min().getAsLong();
+      watermark = Math.max(watermark, oldestRecent - latenessMillis);
+    }
+    return watermark;
+  }
+
+  Snapshot snapshot() {
+    return new Snapshot(watermark, newest, lastReadWall, flowingSinceWall, Map.copyOf(recent));
+  }
+}

@@ -1,0 +1,313 @@
+package com.gkeaudit.io;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.gkeaudit.model.Times;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.MapCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.UnboundedSource;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubClient;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubClient.IncomingMessage;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubClient.SubscriptionPath;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubJsonClient;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pulls a log sink's subscription: one LogEntry per message, event time from the sink's timestamp attribute (the
+ * entry's own {@code timestamp} when the attribute is missing or invalid), and a watermark estimated by {@link
+ * InputWatermark}. Messages are acknowledged once the runner has durably committed what was read (checkpoint
+ * finalization); anything else is redelivered by Pub/Sub, and redeliveries are dropped by message id here and by
+ * entry identity downstream.
+ *
+ * <p>Why not Beam's {@code PubsubIO}: its reader moves the watermark on an idle subscription only while that reader
+ * instance lives, and the DirectRunner restarts readers from checkpoints at random, so a local stream never released
+ * its event-time rules. This source keeps its watermark state in the checkpoint. It reads with one reader: a single
+ * watermark over the whole subscription, since a reader that happens to receive nothing could not know how far the
+ * others have read.
+ */
+public final class PubsubEntrySource extends UnboundedSource<PubsubEntry, PubsubEntrySource.Checkpoint> {
+  private static final Logger LOG = LoggerFactory.getLogger(PubsubEntrySource.class);
+  private static final int PULL_BATCH = 1000;
+  private static final int ACK_BATCH = 2000;
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final String subscription;
+  private final long idleMillis;
+  private final long latenessMillis;
+
+  private PubsubEntrySource(String subscription, long idleMillis, long latenessMillis) {
+    this.subscription = subscription;
+    this.idleMillis = idleMillis;
+    this.latenessMillis = latenessMillis;
+  }
+
+  /**
+   * @param subscription {@code projects/P/subscriptions/S}; the Pub/Sub endpoint is the pipeline's {@code
+   *     --pubsubRootUrl} (the emulator, for example)
+   */
+  public static PubsubEntrySource of(String subscription, Duration idle, Duration allowedLateness) {
+    return new PubsubEntrySource(subscription, idle.getMillis(), allowedLateness.getMillis());
+  }
+
+  @Override
+  public List<PubsubEntrySource> split(int desiredNumSplits, PipelineOptions options) {
+    return List.of(this);
+  }
+
+  @Override
+  public UnboundedReader<PubsubEntry> createReader(PipelineOptions options, Checkpoint restored) throws IOException {
+    PubsubClient client = PubsubJsonClient.FACTORY.newClient(null, null, options.as(PubsubOptions.class));
+    InputWatermark.Snapshot state = restored == null ? InputWatermark.Snapshot.initial() : restored.watermark();
+    return new Reader(this, client, new InputWatermark(idleMillis, latenessMillis, state));
+  }
+
+  @Override
+  public Coder<Checkpoint> getCheckpointMarkCoder() {
+    return CheckpointCoder.INSTANCE;
+  }
+
+  @Override
+  public Coder<PubsubEntry> getOutputCoder() {
+    return PubsubEntry.Coder.of();
+  }
+
+  /** Message ids let the runner drop Pub/Sub's redeliveries. */
+  @Override
+  public boolean requiresDeduping() {
+    return true;
+  }
+
+  /**
+   * The event time of a message: the sink's attribute, else the entry's top-level {@code timestamp}, else the
+   * publish time (such a message is not a usable LogEntry; it only has to reach its dead letter).
+   */
+  static PubsubEntry toEntry(IncomingMessage message, InputWatermark watermark, long wallMillis) {
+    byte[] data = message.message().getData().toByteArray();
+    Long nanos = Times.parseRfc3339(message.message().getAttributesMap().get(PubsubEntry.TIMESTAMP_ATTRIBUTE));
+    String source = PubsubEntry.FROM_ATTRIBUTE;
+    if (nanos == null) {
+      nanos = entryTimestamp(data);
+      source = PubsubEntry.FROM_ENTRY;
+    }
+    long millis;
+    if (nanos == null) {
+      millis = message.timestampMsSinceEpoch();
+      source = PubsubEntry.FROM_PUBLISH_TIME;
+    } else {
+      millis = Math.floorDiv(nanos, Times.NANOS_PER_MILLI);
+    }
+    long watermarkBefore = watermark.watermark(wallMillis);
+    boolean late = watermark.onRead(millis, wallMillis);
+    // The record id is the message id (the JSON client leaves the proto's messageId empty).
+    return new PubsubEntry(data, message.recordId(), millis, source, late, watermarkBefore);
+  }
+
+  /** The top-level {@code timestamp} of a JSON object, or null. */
+  static Long entryTimestamp(byte[] data) {
+    try (JsonParser parser = JSON.createParser(data)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      JsonToken token;
+      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("timestamp".equals(name) && value == JsonToken.VALUE_STRING) {
+          return Times.parseRfc3339(parser.getText());
+        }
+        parser.skipChildren();
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static final class Reader extends UnboundedReader<PubsubEntry> {
+    private final PubsubEntrySource source;
+    private final PubsubClient client;
+    private final SubscriptionPath subscription;
+    private final InputWatermark watermark;
+    private final Deque<IncomingMessage> pulled = new ArrayDeque<>();
+    /**
+     * Ack ids of messages handed to the runner and not yet acknowledged. Every checkpoint carries all of them: a
+     * runner need not finalize every checkpoint (the DirectRunner finalizes only the one it resumes from).
+     */
+    private final Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
+    private PubsubEntry current;
+
+    Reader(PubsubEntrySource source, PubsubClient client, InputWatermark watermark) {
+      this.source = source;
+      this.client = client;
+      this.subscription = PubsubClient.subscriptionPathFromPath(source.subscription);
+      this.watermark = watermark;
+    }
+
+    @Override
+    public boolean start() throws IOException {
+      return advance();
+    }
+
+    @Override
+    public boolean advance() throws IOException {
+      if (pulled.isEmpty()) {
+        long now = System.currentTimeMillis();
+        pulled.addAll(client.pull(now, subscription, PULL_BATCH, true));
+      }
+      IncomingMessage next = pulled.poll();
+      if (next == null) {
+        current = null;
+        return false;
+      }
+      unacknowledged.add(next.ackId());
+      current = toEntry(next, watermark, System.currentTimeMillis());
+      return true;
+    }
+
+    @Override
+    public PubsubEntry getCurrent() {
+      if (current == null) {
+        throw new NoSuchElementException();
+      }
+      return current;
+    }
+
+    @Override
+    public Instant getCurrentTimestamp() {
+      return new Instant(getCurrent().timestampMillis());
+    }
+
+    @Override
+    public byte[] getCurrentRecordId() {
+      return getCurrent().messageId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Instant getWatermark() {
+      return new Instant(watermark.watermark(System.currentTimeMillis()));
+    }
+
+    @Override
+    public Checkpoint getCheckpointMark() {
+      return new Checkpoint(new ArrayList<>(unacknowledged), watermark.snapshot(), this);
+    }
+
+    @Override
+    public PubsubEntrySource getCurrentSource() {
+      return source;
+    }
+
+    /** Pulled but not handed over: give them back at once rather than after their ack deadline. */
+    @Override
+    public void close() throws IOException {
+      List<String> unread = new ArrayList<>();
+      pulled.forEach(m -> unread.add(m.ackId()));
+      pulled.clear();
+      try {
+        if (!unread.isEmpty()) {
+          client.modifyAckDeadline(subscription, unread, 0);
+        }
+      } finally {
+        client.close();
+      }
+    }
+
+    void acknowledge(List<String> ackIds) throws IOException {
+      List<String> pending = new ArrayList<>();
+      for (String id : ackIds) {
+        if (unacknowledged.contains(id)) {
+          pending.add(id);
+        }
+      }
+      // Pub/Sub caps the size of one request; a few thousand ids stay well below it.
+      for (int from = 0; from < pending.size(); from += ACK_BATCH) {
+        List<String> batch = pending.subList(from, Math.min(pending.size(), from + ACK_BATCH));
+        client.acknowledge(subscription, batch);
+        batch.forEach(unacknowledged::remove);
+      }
+    }
+  }
+
+  /**
+   * What a resumed reader needs: the watermark estimator's state, and the messages to acknowledge once the runner
+   * has committed them. A checkpoint restored from its encoding has no reader to acknowledge with; its messages are
+   * redelivered and dropped as duplicates.
+   */
+  public static final class Checkpoint implements UnboundedSource.CheckpointMark {
+    private final List<String> ackIds;
+    private final InputWatermark.Snapshot watermark;
+    private final transient Reader reader;
+
+    Checkpoint(List<String> ackIds, InputWatermark.Snapshot watermark, Reader reader) {
+      this.ackIds = ackIds;
+      this.watermark = watermark;
+      this.reader = reader;
+    }
+
+    InputWatermark.Snapshot watermark() {
+      return watermark;
+    }
+
+    @Override
+    public void finalizeCheckpoint() throws IOException {
+      if (reader != null) {
+        try {
+          reader.acknowledge(ackIds);
+        } catch (IOException e) {
+          // Not fatal: unacknowledged messages come back and are dropped as duplicates.
+          LOG.warn("could not acknowledge {} messages: {}", ackIds.size(), e.toString());
+        }
+      }
+    }
+  }
+
+  static final class CheckpointCoder extends AtomicCoder<Checkpoint> {
+    static final CheckpointCoder INSTANCE = new CheckpointCoder();
+    private static final Coder<List<String>> ACK_IDS = ListCoder.of(StringUtf8Coder.of());
+    private static final Coder<Map<Long, Long>> RECENT = MapCoder.of(VarLongCoder.of(), VarLongCoder.of());
+
+    @Override
+    public void encode(Checkpoint checkpoint, OutputStream out) throws IOException {
+      ACK_IDS.encode(checkpoint.ackIds, out);
+      InputWatermark.Snapshot s = checkpoint.watermark;
+      for (long value : new long[] {s.watermark(), s.newest(), s.lastReadWall(), s.flowingSinceWall()}) {
+        VarLongCoder.of().encode(value, out);
+      }
+      RECENT.encode(new TreeMap<>(s.recent()), out);
+    }
+
+    @Override
+    public Checkpoint decode(InputStream in) throws IOException {
+      List<String> ackIds = ACK_IDS.decode(in);
+      long[] values = new long[4];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = VarLongCoder.of().decode(in);
+      }
+      Map<Long, Long> recent = RECENT.decode(in);
+      return new Checkpoint(
+          ackIds, new InputWatermark.Snapshot(values[0], values[1], values[2], values[3], recent), null);
+    }
+  }
+}
