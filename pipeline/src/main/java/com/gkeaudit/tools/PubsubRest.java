@@ -67,7 +67,8 @@ public final class PubsubRest {
     this.rootUrl = rootUrl.replaceAll("/+$", "");
     this.bearerToken = bearerToken;
     this.backoffMillis = backoffMillis;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.http =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   public String rootUrl() {
