@@ -1,0 +1,131 @@
+package com.gkeaudit.io;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.gkeaudit.tools.PublishExport;
+import com.gkeaudit.tools.PubsubRest.Received;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PublishExport against the real Pub/Sub emulator: what a subscriber pulls is what a Cloud Logging sink would have
+ * sent. Skipped, saying why, where the emulator is not installed.
+ */
+class PubsubEmulatorTest {
+  private static final String ATTRIBUTE = PublishExport.TIMESTAMP_ATTRIBUTE;
+  private static PubsubEmulator emulator;
+
+  @BeforeAll
+  static void startEmulator() {
+    emulator = PubsubEmulator.start();
+  }
+
+  @AfterAll
+  static void stopEmulator() {
+    if (emulator != null) {
+      emulator.close();
+    }
+  }
+
+  @Test
+  void publishedLinesArriveAsSinkMessages(@TempDir Path dir) throws IOException {
+    assumeTrue(emulator.isAvailable(), emulator.reason());
+    String first = "{\"insertId\":\"a1\",\"timestamp\":\"2026-11-02T10:00:00.123456Z\",\"protoPayload\":{}}";
+    String second = "{\"timestamp\":\"2026-11-02T09:00:00Z\",\"insertId\":\"b2\"}";
+    String broken = "{\"insertId\":\"c3\",\"timestamp\":\"2026-11-02T11:00:00Z\""; // truncated: no attribute
+    Files.writeString(dir.resolve("export.json"), first + "\n\n" + second + "\n" + broken + "\n");
+
+    String output =
+        publish("--topic", "projects/test-project/topics/three", "--create", "--subscription",
+            "projects/test-project/subscriptions/three-sub", "--input", dir.toString(), "--batch", "2");
+    assertThat(output, containsString("published 3 messages from 1 files"));
+    assertThat(output, containsString("1 blank lines skipped"));
+
+    List<Received> received = pull("projects/test-project/subscriptions/three-sub", 3);
+    assertThat(received, hasSize(3));
+    assertThat(text(received.get(0)), is(first));
+    assertThat(received.get(0).attributes(), is(Map.of(ATTRIBUTE, "2026-11-02T10:00:00.123456Z")));
+    assertThat(text(received.get(1)), is(second));
+    assertThat(received.get(1).attributes(), is(Map.of(ATTRIBUTE, "2026-11-02T09:00:00Z")));
+    assertThat(text(received.get(2)), is(broken));
+    assertThat(received.get(2).attributes(), is(Map.of()));
+  }
+
+  @Test
+  void theAfterTheLastEntryComesLastOneSecondAfterTheLatestEntry(@TempDir Path dir) throws IOException {
+    assumeTrue(emulator.isAvailable(), emulator.reason());
+    Files.writeString(
+        dir.resolve("a.json"),
+        "{\"logName\":\"projects/acme-a/logs/x\",\"timestamp\":\"2026-11-02T10:00:00Z\"}\n"
+            + "{\"logName\":\"projects/acme-b/logs/x\",\"timestamp\":\"2026-11-02T12:30:00.5Z\"}\n"
+            + "{\"logName\":\"projects/acme-c/logs/x\",\"timestamp\":\"2026-11-02T11:00:00Z\"}\n");
+    String output =
+        publish("--topic", "projects/test-project/topics/last", "--create", "--subscription",
+            "projects/test-project/subscriptions/last-sub", "--input", dir + "/*.json", "--shuffle", "3",
+            "--append-after-last");
+    assertThat(output, containsString("after-the-last entry at 2026-11-02T12:30:01.500Z"));
+
+    List<Received> received = pull("projects/test-project/subscriptions/last-sub", 4);
+    assertThat(received, hasSize(4));
+    Received last = received.get(3);
+    assertThat(last.attributes(), is(Map.of(ATTRIBUTE, "2026-11-02T12:30:01.500Z")));
+    assertThat(text(last), containsString("\"serviceName\":\"k8s.io\""));
+    assertThat(text(last), containsString("\"logName\":\"projects/acme-b/logs/"));
+  }
+
+  @Test
+  void aMissingTopicWithoutCreateIsAOneLineFailure(@TempDir Path dir) throws IOException {
+    assumeTrue(emulator.isAvailable(), emulator.reason());
+    Files.writeString(dir.resolve("a.json"), "{\"timestamp\":\"2026-11-02T10:00:00Z\"}\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        PublishExport.run(
+            new String[] {"--topic", "projects/test-project/topics/missing", "--input", dir.toString(),
+                "--pubsubRootUrl", emulator.rootUrl()},
+            new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+    assertThat(code, is(1));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("pass --create to create the topic"));
+  }
+
+  /** Runs PublishExport against the emulator; returns its stdout (the summary), failing with stderr on error. */
+  private static String publish(String... args) {
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--pubsubRootUrl";
+    all[args.length + 1] = emulator.rootUrl();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        PublishExport.run(
+            all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of());
+    assertThat("stderr: " + err.toString(StandardCharsets.UTF_8), code, is(0));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Pulls the messages, in publish order (the emulator numbers message ids in order). */
+  private static List<Received> pull(String subscription, int count) {
+    List<Received> received = emulator.pullAtLeast(subscription, count, Duration.ofSeconds(20));
+    return received.stream().sorted(Comparator.comparingLong(r -> Long.parseLong(r.messageId()))).toList();
+  }
+
+  private static String text(Received received) {
+    return new String(received.data(), StandardCharsets.UTF_8);
+  }
+}
