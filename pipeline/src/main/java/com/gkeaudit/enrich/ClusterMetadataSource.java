@@ -62,7 +62,8 @@ public final class ClusterMetadataSource {
   /** The side input and the dead letters of unusable lines (null when no metadata was given). */
   public record Result(PCollectionView<Map<String, ClusterMetadata>> view, PCollection<DeadLetter> deadLetters) {}
 
-  private static SerializableBiFunction<ClusterMetadata, ClusterMetadata, ClusterMetadata> newest() {
+  /** Of two descriptions of one cluster, the later; equal times pick by content so every run picks the same. */
+  static SerializableBiFunction<ClusterMetadata, ClusterMetadata, ClusterMetadata> newest() {
     return (a, b) -> {
       long ta = a.updateTimeNanos() == null ? Long.MIN_VALUE : a.updateTimeNanos();
       long tb = b.updateTimeNanos() == null ? Long.MIN_VALUE : b.updateTimeNanos();
