@@ -29,7 +29,8 @@ class ClusterMetadataReaderTest {
   }
 
   private static final String OTHER_ASSET =
-      "{\"name\":\"//compute.googleapis.com/projects/p/zones/z/instances/i\",\"asset_type\":\"compute.googleapis.com/Instance\"}";
+      "{\"name\":\"//compute.googleapis.com/projects/p/zones/z/instances/i\","
+          + "\"asset_type\":\"compute.googleapis.com/Instance\"}";
 
   private static List<MatchResult.Metadata> match(Path dir) throws IOException {
     return FileSystems.match(dir + "/*").metadata();
