@@ -5,6 +5,7 @@ import com.gkeaudit.model.DeadLetter;
 import com.gkeaudit.model.JsonCoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.TextIO;
@@ -15,8 +16,14 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.PeriodicImpulse;
 import org.apache.beam.sdk.transforms.SerializableBiFunction;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -24,6 +31,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.joda.time.Duration;
 
 /**
  * Cluster metadata from a Cloud Asset Inventory export, as a map side input keyed like {@code
@@ -59,10 +67,52 @@ public final class ClusterMetadataSource {
     return new Result(view, parsed.get(DEAD_LETTERS).setCoder(JsonCoder.of(DeadLetter.class)));
   }
 
+  /**
+   * The metadata of {@code filePattern}, re-read {@code every} interval (the first read at start), for a streaming
+   * pipeline whose events sit in the global window: each read replaces the whole map, so clusters deleted from the
+   * export disappear too. A read that fails keeps the previous map (see {@link RefreshClusterMetadataFn}); events wait
+   * for the first successful read. Bad lines become dead letters once per file version, not once per read.
+   */
+  public static Result refreshing(PBegin begin, String filePattern, Duration every) {
+    if (filePattern == null || filePattern.isBlank()) {
+      return read(begin, filePattern);
+    }
+    if (every.getMillis() <= 0) {
+      throw new IllegalArgumentException("metadata refresh interval must be positive: " + every);
+    }
+    PCollectionTuple reads =
+        begin
+            // No catch-up burst after a stall: each tick is a full re-read, and a pane holding several maps would
+            // break the singleton view.
+            .apply("MetadataRefreshTicks", PeriodicImpulse.create().withInterval(every).catchUpToNow(false))
+            // One key: the refresh keeps which bad lines it reported in per-key state.
+            .apply("OneKey", WithKeys.of("cluster-metadata"))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), InstantCoder.of()))
+            .apply(
+                "ReReadClusterMetadata",
+                ParDo.of(new RefreshClusterMetadataFn(filePattern))
+                    .withOutputTags(
+                        RefreshClusterMetadataFn.SNAPSHOTS, TupleTagList.of(RefreshClusterMetadataFn.DEAD_LETTERS)));
+    PCollectionView<Map<String, ClusterMetadata>> view =
+        reads
+            .get(RefreshClusterMetadataFn.SNAPSHOTS)
+            .setCoder(JsonCoder.mapOf(ClusterMetadata.class))
+            // Fire every map as soon as it is read and forget it: the view is always the latest whole export.
+            .apply(
+                "EachReadReplacesTheLast",
+                Window.<Map<String, ClusterMetadata>>into(new GlobalWindows())
+                    .triggering(Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane()))
+                    .discardingFiredPanes())
+            .apply("AsLatestMap", View.asSingleton());
+    return new Result(
+        view, reads.get(RefreshClusterMetadataFn.DEAD_LETTERS).setCoder(JsonCoder.of(DeadLetter.class)));
+  }
+
   /** The side input and the dead letters of unusable lines (null when no metadata was given). */
   public record Result(PCollectionView<Map<String, ClusterMetadata>> view, PCollection<DeadLetter> deadLetters) {}
 
-  private static SerializableBiFunction<ClusterMetadata, ClusterMetadata, ClusterMetadata> newest() {
+  /** Of two descriptions of one cluster, the later; equal times pick by content so every run picks the same. */
+  static SerializableBiFunction<ClusterMetadata, ClusterMetadata, ClusterMetadata> newest() {
     return (a, b) -> {
       long ta = a.updateTimeNanos() == null ? Long.MIN_VALUE : a.updateTimeNanos();
       long tb = b.updateTimeNanos() == null ? Long.MIN_VALUE : b.updateTimeNanos();
