@@ -100,7 +100,8 @@ fi
 
 emulator_pid="" pipeline_pid=""
 
-# Stops a background process and its children: TERM, then KILL after 10 s.
+# Stops a background process and its children: TERM, then KILL after 30 s (on TERM the pipeline first writes its
+# pending output, then prints its summary).
 stop() {
   local name="$1" pid="$2" children
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
@@ -108,7 +109,7 @@ stop() {
   children="$(pgrep -P "$pid" || true)"
   # shellcheck disable=SC2086 # one pid per word
   kill -TERM "$pid" $children 2>/dev/null || true
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
@@ -121,6 +122,9 @@ cleanup() {
   local status=$?
   trap - EXIT INT TERM
   stop pipeline "$pipeline_pid"
+  if [[ -n "$pipeline_pid" && -f "$out_dir/pipeline.log" ]]; then
+    sed -n '/^GKE control-plane audit/,$p' "$out_dir/pipeline.log" >&2
+  fi
   stop "Pub/Sub emulator" "$emulator_pid"
   exit "$status"
 }

@@ -7,13 +7,16 @@
 #           --outputDir=out   (each is used only when you do not pass that option yourself)
 # Builds the bundled jar first when it is missing or older than the sources. Every option is passed to the
 # pipeline (see README.md or --help). Exits non-zero when the build or the pipeline fails.
+#
+# Streaming: --inputSubscription=projects/P/subscriptions/S [--pubsubRootUrl=http://localhost:PORT] runs until
+# Ctrl-C, which writes pending output, stops, and prints the summary (scripts/demo-streaming.sh shows it end to end).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/pipeline/target/gke-audit-pipeline-bundled.jar"
 
 usage() {
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 stale=0
@@ -47,6 +50,10 @@ if ! has_option inputFiles "$@" && ! has_option inputSubscription "$@"; then
   if ! has_option clusterMetadata "$@"; then
     args+=("--clusterMetadata=$root/samples/cluster-metadata.json")
   fi
+fi
+# The Pub/Sub emulator takes no credentials; the real service uses Application Default Credentials.
+if has_option pubsubRootUrl "$@" && ! has_option credentialFactoryClass "$@"; then
+  args+=("--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
 fi
 out_dir=""
 if ! has_option outputDir "$@" && ! has_option findingsTable "$@"; then

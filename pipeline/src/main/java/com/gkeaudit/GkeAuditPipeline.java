@@ -127,7 +127,12 @@ public final class GkeAuditPipeline {
         records.get(ParseRecords.DEAD_LETTERS).setCoder(JsonCoder.of(DeadLetter.class));
 
     ClusterMetadataSource.Result metadata =
-        ClusterMetadataSource.read(pipeline.begin(), options.getClusterMetadata());
+        streaming && options.getMetadataRefreshMinutes() > 0
+            ? ClusterMetadataSource.refreshing(
+                pipeline.begin(),
+                options.getClusterMetadata(),
+                Duration.standardMinutes(options.getMetadataRefreshMinutes()))
+            : ClusterMetadataSource.read(pipeline.begin(), options.getClusterMetadata());
 
     PCollection<ClusterEvent> events =
         records

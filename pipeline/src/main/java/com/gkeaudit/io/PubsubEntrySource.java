@@ -124,24 +124,30 @@ public final class PubsubEntrySource extends UnboundedSource<PubsubEntry, Pubsub
     return new PubsubEntry(data, message.recordId(), millis, source, late, watermarkBefore);
   }
 
-  /** The top-level {@code timestamp} of a JSON object, or null. */
+  /**
+   * The event time of a LogEntry as the parser reads it: its top-level {@code timestamp}, else its {@code
+   * receiveTimestamp}; null when it has neither or is not a JSON object.
+   */
   static Long entryTimestamp(byte[] data) {
+    Long received = null;
     try (JsonParser parser = JSON.createParser(data)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
-      JsonToken token;
-      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
-        if ("timestamp".equals(name) && value == JsonToken.VALUE_STRING) {
+        if (value == JsonToken.VALUE_STRING && name.equals("timestamp")) {
           return Times.parseRfc3339(parser.getText());
+        }
+        if (value == JsonToken.VALUE_STRING && name.equals("receiveTimestamp")) {
+          received = Times.parseRfc3339(parser.getText());
         }
         parser.skipChildren();
       }
-      return null;
+      return received;
     } catch (IOException e) {
-      return null;
+      return received;
     }
   }
 
