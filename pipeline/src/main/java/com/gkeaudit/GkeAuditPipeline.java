@@ -229,10 +229,9 @@ public final class GkeAuditPipeline {
     return isDirectRunner(options) ? Runtime.getRuntime().availableProcessors() : 256;
   }
 
-  /** A subscription, or files watched for new arrivals, make an unbounded input. */
+  /** A subscription is an unbounded input; files are read once. */
   static boolean isStreaming(GkeAuditOptions options) {
-    return isSet(options.getInputSubscription())
-        || (options.getWatchIntervalSeconds() != null && options.getWatchIntervalSeconds() > 0);
+    return isSet(options.getInputSubscription());
   }
 
   private static boolean isDirectRunner(GkeAuditOptions options) {

@@ -7,10 +7,11 @@ import java.util.TreeMap;
  * The event-time watermark of a stream read from Pub/Sub, estimated from what the reader has seen, never from the wall
  * clock's date:
  * <ul>
- *   <li>It holds during the first {@code idle} span of wall time after input starts flowing, so a replayed backlog
- *       in any order is read before anything is released.
- *   <li>While entries keep flowing after that, it is the oldest event time read during the last {@code idle} span,
- *       minus the allowed lateness (a live sink delivers roughly in order, with stragglers).
+ *   <li>It holds while a backlog drains: from when input starts flowing until a pull finds the subscription empty,
+ *       so a replayed backlog in any order is read before anything is released. (A subscription so busy that no pull
+ *       ever comes back empty is treated as caught up after {@link #BACKLOG_SPANS} idle spans.)
+ *   <li>Once caught up, while entries keep flowing, it is the oldest event time read during the last {@code idle}
+ *       span, minus the allowed lateness: a live sink delivers roughly in order, with stragglers.
  *   <li>Once nothing has been read for {@code idle}, it moves to just past the newest event time read, so a quiet
  *       stream releases everything it has seen and nothing beyond it (SPEC §4: a deadline passes only once a later
  *       entry has been seen).
@@ -26,6 +27,7 @@ final class InputWatermark {
   static final long NONE = org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis();
 
   private static final long BUCKET_MILLIS = 1_000;
+  static final int BACKLOG_SPANS = 10;
 
   private final long idleMillis;
   private final long latenessMillis;
@@ -34,13 +36,17 @@ final class InputWatermark {
   private long lastReadWall;
   /** Wall time of the first read since input was last idle. */
   private long flowingSinceWall;
+  /** Whether a pull has found nothing left since input started flowing. */
+  private boolean caughtUp;
   /** Wall-clock second -> oldest event time read in it, over the last {@code idle} span. */
   private final TreeMap<Long, Long> recent;
 
   /** The estimator's state, as carried by a checkpoint. */
-  record Snapshot(long watermark, long newest, long lastReadWall, long flowingSinceWall, Map<Long, Long> recent) {
+  record Snapshot(
+      long watermark, long newest, long lastReadWall, long flowingSinceWall, boolean caughtUp,
+      Map<Long, Long> recent) {
     static Snapshot initial() {
-      return new Snapshot(NONE, NONE, -1, -1, Map.of());
+      return new Snapshot(NONE, NONE, -1, -1, false, Map.of());
     }
   }
 
@@ -51,6 +57,7 @@ final class InputWatermark {
     this.newest = from.newest();
     this.lastReadWall = from.lastReadWall();
     this.flowingSinceWall = from.flowingSinceWall();
+    this.caughtUp = from.caughtUp();
     this.recent = new TreeMap<>(from.recent());
   }
 
@@ -59,11 +66,17 @@ final class InputWatermark {
     boolean late = eventMillis < watermark;
     if (lastReadWall < 0 || wallMillis - lastReadWall >= idleMillis) {
       flowingSinceWall = wallMillis;
+      caughtUp = false;
     }
     newest = Math.max(newest, eventMillis);
     lastReadWall = Math.max(lastReadWall, wallMillis);
     recent.merge(Math.floorDiv(wallMillis, BUCKET_MILLIS), eventMillis, Math::min);
     return late;
+  }
+
+  /** A pull found the subscription empty: everything published so far has been read. */
+  void onEmptyPull() {
+    caughtUp = true;
   }
 
   /** The watermark at {@code wallMillis}; it never goes back. */
@@ -72,7 +85,8 @@ final class InputWatermark {
     if (lastReadWall >= 0 && wallMillis - lastReadWall >= idleMillis) {
       recent.clear();
       watermark = Math.max(watermark, newest + 1);
-    } else if (!recent.isEmpty() && wallMillis - flowingSinceWall >= idleMillis) {
+    } else if (!recent.isEmpty()
+        && (caughtUp || wallMillis - flowingSinceWall >= BACKLOG_SPANS * idleMillis)) {
       long oldestRecent = recent.values().stream().mapToLong(Long::longValue).min().getAsLong();
       watermark = Math.max(watermark, oldestRecent - latenessMillis);
     }
@@ -80,6 +94,6 @@ final class InputWatermark {
   }
 
   Snapshot snapshot() {
-    return new Snapshot(watermark, newest, lastReadWall, flowingSinceWall, Map.copyOf(recent));
+    return new Snapshot(watermark, newest, lastReadWall, flowingSinceWall, caughtUp, Map.copyOf(recent));
   }
 }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.MapCoder;
@@ -181,6 +182,9 @@ public final class PubsubEntrySource extends UnboundedSource<PubsubEntry, Pubsub
       if (pulled.isEmpty()) {
         long now = System.currentTimeMillis();
         pulled.addAll(client.pull(now, subscription, PULL_BATCH, true));
+        if (pulled.isEmpty()) {
+          watermark.onEmptyPull();
+        }
       }
       IncomingMessage next = pulled.poll();
       if (next == null) {
@@ -301,6 +305,7 @@ public final class PubsubEntrySource extends UnboundedSource<PubsubEntry, Pubsub
       for (long value : new long[] {s.watermark(), s.newest(), s.lastReadWall(), s.flowingSinceWall()}) {
         VarLongCoder.of().encode(value, out);
       }
+      BooleanCoder.of().encode(s.caughtUp(), out);
       RECENT.encode(new TreeMap<>(s.recent()), out);
     }
 
@@ -311,9 +316,10 @@ public final class PubsubEntrySource extends UnboundedSource<PubsubEntry, Pubsub
       for (int i = 0; i < values.length; i++) {
         values[i] = VarLongCoder.of().decode(in);
       }
+      boolean caughtUp = BooleanCoder.of().decode(in);
       Map<Long, Long> recent = RECENT.decode(in);
       return new Checkpoint(
-          ackIds, new InputWatermark.Snapshot(values[0], values[1], values[2], values[3], recent), null);
+          ackIds, new InputWatermark.Snapshot(values[0], values[1], values[2], values[3], caughtUp, recent), null);
     }
   }
 }

@@ -167,14 +167,6 @@ public interface GkeAuditOptions extends PubsubOptions {
 
   void setMetadataRefreshMinutes(Integer value);
 
-  @Description(
-      "With --inputFiles: poll the patterns every N seconds for new files and run as a stream. 0 = read the "
-          + "files once (batch).")
-  @Default.Integer(0)
-  Integer getWatchIntervalSeconds();
-
-  void setWatchIntervalSeconds(Integer value);
-
   @Description("Streaming: seconds between NDJSON output panes (findings, events, dead letters) under --outputDir.")
   @Default.Integer(10)
   Integer getOutputFlushSeconds();

@@ -69,7 +69,6 @@ public final class OptionsValidator {
     nonNegative("--allowedLatenessMinutes", options.getAllowedLatenessMinutes());
     positive("--idleWatermarkSeconds", options.getIdleWatermarkSeconds());
     nonNegative("--metadataRefreshMinutes", options.getMetadataRefreshMinutes());
-    nonNegative("--watchIntervalSeconds", options.getWatchIntervalSeconds());
     positive("--outputFlushSeconds", options.getOutputFlushSeconds());
     try {
       TrustedNetworks.parse(RuleConfig.splitList(options.getTrustedCidrs()));

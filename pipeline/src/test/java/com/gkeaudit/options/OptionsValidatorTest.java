@@ -53,8 +53,8 @@ class OptionsValidatorTest {
         error("--inputSubscription=projects/p/subscriptions/s", "--outputDir=/tmp/out", "--idleWatermarkSeconds=0"),
         is("--idleWatermarkSeconds must be a positive whole number, got 0"));
     assertThat(
-        error("--inputFiles=x", "--outputDir=/tmp/out", "--watchIntervalSeconds=-1"),
-        is("--watchIntervalSeconds must be zero or more, got -1"));
+        error("--inputSubscription=projects/p/subscriptions/s", "--outputDir=/tmp/out", "--allowedLatenessMinutes=-1"),
+        is("--allowedLatenessMinutes must be zero or more, got -1"));
   }
 
   private static void validate(String... args) {
