@@ -10,7 +10,7 @@
 #                           gs://B/temp and gs://B/staging
 #   --mode batch            (default) a backfill over exported files: needs --inputFiles
 #   --mode streaming        a long-running job on the sink's Pub/Sub subscription: needs --inputSubscription
-#                           (the streaming source is not in this release yet: the launch fails with that message)
+#                           (Streaming Engine; the streaming knobs, e.g. --allowedLatenessMinutes, go after --)
 #   --job-name NAME         default gke-audit-backfill-<UTC time> (batch), gke-audit-stream (streaming)
 #   --service-account EMAIL worker service account (README: least-privilege roles); default: Compute Engine's
 #   --max-workers N         autoscaling ceiling

@@ -59,9 +59,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       worker service account). Inputs and outputs stay on {@code gs://}: they are resolved only on the workers.
  * </ul>
  *
- * <p>Not covered: the streaming pipeline, which does not exist yet (the validator rejects
- * {@code --inputSubscription}). When it lands, add a {@code --inputSubscription} case: the Pub/Sub read needs no
- * service call to translate, and streaming switches the runner to its streaming overrides.
+ * <p>The streaming pipeline ({@code --inputSubscription}) is translated the same way: the Pub/Sub read needs no
+ * service call to translate, and streaming switches the runner to its streaming overrides (stateful ParDos stay
+ * stateful, the NDJSON sinks write windowed panes, the metadata refresh runs on a PeriodicImpulse).
  */
 class DataflowTranslationTest {
   @TempDir Path work;
@@ -111,9 +111,45 @@ class DataflowTranslationTest {
     }
   }
 
+  @ParameterizedTest(name = "experiments={0}")
+  @ValueSource(strings = {"-", "use_runner_v2"})
+  void mainTranslatesTheStreamingPipelineForDataflowAndReturns(String experiment) throws IOException {
+    boolean runnerV2 = !experiment.equals("-");
+    List<String> args = new ArrayList<>();
+    for (String arg : dataflowArgs()) {
+      args.add(arg.startsWith("--inputFiles=") ? "--inputSubscription=projects/p/subscriptions/s" : arg);
+    }
+    if (runnerV2) {
+      args.add("--experiments=" + experiment);
+    }
+    GkeAuditPipeline.main(args.toArray(String[]::new));
+
+    JsonNode job = new ObjectMapper().readTree(work.resolve("job.json").toFile());
+    assertEquals("JOB_TYPE_STREAMING", job.path("type").asText());
+
+    Path proto = Path.of(job.path("environment").path("sdkPipelineOptions").path("options").path("pipelineUrl").asText());
+    Set<String> transforms = new TreeSet<>();
+    for (RunnerApi.PTransform transform :
+        RunnerApi.Pipeline.parseFrom(Files.readAllBytes(proto)).getComponents().getTransformsMap().values()) {
+      transforms.add(transform.getUniqueName());
+    }
+    assertCoversThePipeline(transforms, "ReadSubscription");
+    if (!runnerV2) {
+      Set<String> stepNames = new TreeSet<>();
+      for (JsonNode step : job.path("steps")) {
+        stepNames.add(step.path("properties").path("user_name").path("value").asText());
+      }
+      assertCoversThePipeline(stepNames, "ReadSubscription");
+    }
+  }
+
   private static void assertCoversThePipeline(Set<String> names) {
+    assertCoversThePipeline(names, "ReadExports");
+  }
+
+  private static void assertCoversThePipeline(Set<String> names, String read) {
     for (String transform :
-        List.of("ReadExports", "Dedupe", "Enrich", "Detect", "WriteFindings", "WriteEvents", "WriteDeadLetters")) {
+        List.of(read, "Dedupe", "Enrich", "Detect", "WriteFindings", "WriteEvents", "WriteDeadLetters")) {
       assertTrue(
           names.stream().anyMatch(name -> name.equals(transform) || name.startsWith(transform + "/")),
           "nothing of " + transform + " in " + names);

@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -116,8 +117,9 @@ class TemplateMetadataTest {
   void describesTheTemplate() {
     assertFalse(isBlank(metadata.getName()), "name");
     assertFalse(isBlank(metadata.getDescription()), "description");
-    // Batch is what the template runs today; the streaming guarantees are declared for the Pub/Sub source.
-    assertEquals(Boolean.FALSE, metadata.getStreaming(), "streaming");
+    // One template runs both modes; the job's mode follows from its input (inputSubscription makes a stream). The
+    // streaming flags describe the Pub/Sub job (gcloud flex-template build drops them; see GcloudAcceptsDryRunsTest).
+    assertEquals(Boolean.TRUE, metadata.getStreaming(), "streaming");
     assertEquals(Boolean.TRUE, metadata.getSupportsAtLeastOnce(), "supportsAtLeastOnce");
     assertEquals(Boolean.TRUE, metadata.getSupportsExactlyOnce(), "supportsExactlyOnce");
   }
@@ -164,8 +166,13 @@ class TemplateMetadataTest {
     assertTrue(parameters.get("inputFiles").getHelpText().startsWith("Batch input"));
     String subscription = parameters.get("inputSubscription").getHelpText();
     assertTrue(subscription.startsWith("Streaming input"), subscription);
-    // The validator still rejects the option; the template must not promise what the pipeline refuses.
-    assertTrue(subscription.contains("Not in this release yet"), subscription);
+    // Streaming has shipped: the template must not say it has not.
+    assertFalse(subscription.contains("Not in this release"), subscription);
+    assertFalse(metadata.getDescription().contains("not in this release"), metadata.getDescription());
+    // File watching has not: the template must not offer it (GkeAuditPipeline reads --inputFiles once).
+    String watch = parameters.get("watchIntervalSeconds").getHelpText();
+    assertTrue(watch.startsWith("Not supported in this release"), watch);
+    assertFalse(matchesAll(parameters.get("watchIntervalSeconds"), "60"), "watchIntervalSeconds accepts 60");
   }
 
   @Test
@@ -240,12 +247,12 @@ class TemplateMetadataTest {
       bad.addAll(WRONG_FOR_PARAM_TYPE.getOrDefault(p.getParamType(), List.of()));
       bad.addAll(WRONG_FOR_OPTION.getOrDefault(p.getName(), List.of()));
       Method getter = options.get(p.getName());
-      // baselineDays and keyShards (0 = automatic) take zero; every other number must be positive.
-      if (getter != null
-          && Integer.class.equals(getter.getReturnType())
-          && !p.getName().equals("baselineDays")
-          && !p.getName().equals("keyShards")) {
+      // Numbers take zero exactly where OptionsValidator does; otherwise they must be positive.
+      if (getter != null && Integer.class.equals(getter.getReturnType())) {
         bad.addAll(WRONG_FOR_POSITIVE_NUMBER);
+        if (validatorAcceptsZero(p.getName())) {
+          bad.remove("0");
+        }
       }
       for (String value : bad) {
         if (matchesAll(p, value)) {
@@ -254,6 +261,36 @@ class TemplateMetadataTest {
       }
     }
     assertTrue(problems.isEmpty(), String.join("\n", problems));
+  }
+
+  @Test
+  void numbersTakeZeroExactlyWhereTheValidatorDoes() {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, Method> option : options.entrySet()) {
+      ParameterMetadata p = parameters.get(option.getKey());
+      if (p == null || !Integer.class.equals(option.getValue().getReturnType())) {
+        continue;
+      }
+      boolean validator = validatorAcceptsZero(option.getKey());
+      if (validator != matchesAll(p, "0")) {
+        problems.add(option.getKey() + ": OptionsValidator " + (validator ? "accepts" : "rejects") + " 0, the regex not");
+      }
+    }
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
+  }
+
+  /** Whether {@link OptionsValidator} accepts {@code --name=0} in an otherwise valid batch command line. */
+  private static boolean validatorAcceptsZero(String name) {
+    PipelineOptionsFactory.register(GkeAuditOptions.class);
+    GkeAuditOptions parsed =
+        PipelineOptionsFactory.fromArgs("--inputFiles=x", "--outputDir=/tmp/out", "--" + name + "=0")
+            .as(GkeAuditOptions.class);
+    try {
+      OptionsValidator.validate(parsed);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   @Test
