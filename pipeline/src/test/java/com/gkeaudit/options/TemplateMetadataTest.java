@@ -169,10 +169,6 @@ class TemplateMetadataTest {
     // Streaming has shipped: the template must not say it has not.
     assertFalse(subscription.contains("Not in this release"), subscription);
     assertFalse(metadata.getDescription().contains("not in this release"), metadata.getDescription());
-    // File watching has not: the template must not offer it (GkeAuditPipeline reads --inputFiles once).
-    String watch = parameters.get("watchIntervalSeconds").getHelpText();
-    assertTrue(watch.startsWith("Not supported in this release"), watch);
-    assertFalse(matchesAll(parameters.get("watchIntervalSeconds"), "60"), "watchIntervalSeconds accepts 60");
   }
 
   @Test
