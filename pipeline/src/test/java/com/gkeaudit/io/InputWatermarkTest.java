@@ -1,0 +1,205 @@
+package com.gkeaudit.io;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link InputWatermark} with explicit wall-clock readings (epoch millis): {@link #IDLE} of 10 s, {@link #LATENESS}
+ * of 60 s, input starting to flow at wall time {@link #W0}. Event times are offsets from {@link #E0}.
+ */
+class InputWatermarkTest {
+  private static final long IDLE = 10_000;
+  private static final long LATENESS = 60_000;
+  private static final long W0 = 1_800_000_000_000L;
+  private static final long E0 = 1_700_000_000_000L;
+  private static final long NONE = InputWatermark.NONE;
+
+  private static InputWatermark fresh() {
+    return new InputWatermark(IDLE, LATENESS, InputWatermark.Snapshot.initial());
+  }
+
+  private static long event(long seconds) {
+    return E0 + seconds * 1_000;
+  }
+
+  /** A backlog of five entries, newest first and oldest in the middle, read within one second of {@link #W0}. */
+  private static InputWatermark shuffledBurst() {
+    InputWatermark w = fresh();
+    long[] events = {event(500), event(100), event(0), event(300), event(200)};
+    for (int i = 0; i < events.length; i++) {
+      assertThat(w.onRead(events[i], W0 + 200 * i), is(false));
+    }
+    return w;
+  }
+
+  @Test
+  void nothingReadMeansNoWatermark() {
+    InputWatermark w = fresh();
+    assertThat(w.watermark(W0), is(NONE));
+    assertThat(w.watermark(W0 + 10 * IDLE), is(NONE));
+  }
+
+  @Test
+  void holdsDuringTheFirstIdleSpanEvenForAShuffledBurst() {
+    InputWatermark w = shuffledBurst();
+    assertThat(w.watermark(W0 + 800), is(NONE));
+    // Still reading (one entry a second), still inside the first idle span: nothing released.
+    for (long wall = W0 + 1_000; wall < W0 + IDLE; wall += 1_000) {
+      w.onRead(event(600), wall);
+      assertThat(w.watermark(wall), is(NONE));
+    }
+    assertThat(w.watermark(W0 + IDLE - 1), is(NONE));
+  }
+
+  @Test
+  void movesToJustPastTheNewestEventTimeOnceIdle() {
+    InputWatermark w = shuffledBurst();
+    long lastRead = W0 + 800;
+    // Just before: past the first span, not yet idle, so still "flowing" (the burst's oldest, minus lateness).
+    assertThat(w.watermark(lastRead + IDLE - 1), is(event(0) - LATENESS));
+    assertThat(w.watermark(lastRead + IDLE), is(event(500) + 1));
+    // And stays there while the subscription stays quiet.
+    assertThat(w.watermark(lastRead + 100 * IDLE), is(event(500) + 1));
+  }
+
+  @Test
+  void whileFlowingLongerThanIdleFollowsTheOldestRecentEventMinusLateness() {
+    InputWatermark w = fresh();
+    // One entry a second for 30 s, each a second newer than the one before.
+    for (int i = 0; i <= 30; i++) {
+      w.onRead(event(i), W0 + i * 1_000L);
+    }
+    // The last idle span holds the reads of wall seconds 20..30; the oldest of them is event(20).
+    assertThat(w.watermark(W0 + 30_000), is(event(20) - LATENESS));
+
+    // A straggler read now pulls the estimate down, but the watermark never goes back.
+    w.onRead(event(5), W0 + 30_500);
+    assertThat(w.watermark(W0 + 30_500), is(event(20) - LATENESS));
+
+    // Reading goes on; once the straggler's second leaves the idle span, the oldest recent entry leads again.
+    for (int i = 31; i <= 41; i++) {
+      w.onRead(event(i), W0 + i * 1_000L);
+    }
+    assertThat(w.watermark(W0 + 41_000), is(event(31) - LATENESS));
+  }
+
+  @Test
+  void firstComputedAtTheEndOfTheFirstIdleSpanUsesTheWholeSpan() {
+    InputWatermark w = shuffledBurst();
+    w.onRead(event(600), W0 + 9_000);
+    // Flowing for exactly idle: released up to the oldest entry read in the span, minus lateness.
+    assertThat(w.watermark(W0 + IDLE), is(event(0) - LATENESS));
+  }
+
+  @Test
+  void neverGoesBack() {
+    InputWatermark w = shuffledBurst();
+    long quietAt = W0 + 800 + IDLE;
+    long released = event(500) + 1;
+    assertThat(w.watermark(quietAt), is(released));
+
+    // Input flows again, all of it older than the watermark, for longer than idle: oldest-minus-lateness is far
+    // behind, and the watermark stays where it was.
+    List<Boolean> late = new ArrayList<>();
+    for (int i = 1; i <= 25; i++) {
+      late.add(w.onRead(event(i), quietAt + i * 1_000L));
+      assertThat(w.watermark(quietAt + i * 1_000L), is(released));
+    }
+    assertThat(late.stream().allMatch(b -> b), is(true));
+    // Quiet again: newest + 1 is what it already was.
+    assertThat(w.watermark(quietAt + 25_000 + IDLE), is(released));
+    // A wall clock that steps back does not move it back either.
+    assertThat(w.watermark(W0), is(released));
+  }
+
+  @Test
+  void aReadOlderThanTheWatermarkIsLateAndOneAtItIsNot() {
+    InputWatermark w = shuffledBurst();
+    long watermark = w.watermark(W0 + 800 + IDLE);
+    assertThat(watermark, is(event(500) + 1));
+
+    long wall = W0 + 800 + IDLE + 1;
+    assertThat(w.onRead(watermark - 1, wall), is(true));
+    assertThat(w.onRead(watermark, wall), is(false));
+    assertThat(w.onRead(watermark + 60_000, wall), is(false));
+  }
+
+  @Test
+  void aLateReadStillCountsAsInputFlowing() {
+    InputWatermark w = shuffledBurst();
+    long quietAt = W0 + 800 + IDLE;
+    w.watermark(quietAt);
+    // A late entry, then a new one 1 s later. Input has flowed since the late read: one idle span after it, the
+    // watermark follows the flow (were the late read ignored, the hold would still apply, leaving event(500) + 1).
+    assertThat(w.onRead(event(1), quietAt), is(true));
+    w.onRead(event(900), quietAt + 1_000);
+    assertThat(w.watermark(quietAt + 1_000 + IDLE - 1), is(event(900) - LATENESS));
+    assertThat(w.watermark(quietAt + 1_000 + IDLE), is(event(900) + 1));
+  }
+
+  /** The same reads and watermark queries, applied to {@code w} from {@code fromWall} on; the answers in order. */
+  private static List<Long> script(InputWatermark w, long fromWall) {
+    List<Long> answers = new ArrayList<>();
+    long[][] reads = {
+      {event(700), fromWall}, {event(650), fromWall + 2_000}, {event(720), fromWall + 4_000},
+      {event(400), fromWall + 6_000}, {event(800), fromWall + 15_000}, {event(810), fromWall + 16_000},
+    };
+    for (long[] read : reads) {
+      answers.add(w.onRead(read[0], read[1]) ? 1L : 0L);
+      answers.add(w.watermark(read[1]));
+    }
+    for (long wall = fromWall + 16_000; wall <= fromWall + 40_000; wall += 1_000) {
+      answers.add(w.watermark(wall));
+    }
+    return answers;
+  }
+
+  @Test
+  void resumedFromASnapshotAnswersExactlyAsTheOriginal() {
+    InputWatermark original = shuffledBurst();
+    original.watermark(W0 + 5_000);
+    // The reader is closed mid-span and a new one is built from the checkpoint, as runners do at any time.
+    InputWatermark resumed = new InputWatermark(IDLE, LATENESS, original.snapshot());
+
+    List<Long> expected = script(original, W0 + 5_000);
+    assertThat(script(resumed, W0 + 5_000), is(expected));
+    // The script is not trivial: the watermark moved, and some read was late.
+    assertThat(expected.stream().distinct().count() > 3, is(true));
+  }
+
+  @Test
+  void restartAfterABacklogStillReleasesItOnceIdle() {
+    // Beam's PubsubIO reader lost its idle state on a restart, so its watermark stalled after a backlog. Here the
+    // reader that read the backlog is gone; a new one resumed from its checkpoint reads nothing more.
+    InputWatermark reader = shuffledBurst();
+    InputWatermark.Snapshot checkpoint = reader.snapshot();
+
+    InputWatermark resumed = new InputWatermark(IDLE, LATENESS, checkpoint);
+    assertThat(resumed.watermark(W0 + IDLE - 1), is(NONE));
+    assertThat(resumed.watermark(W0 + 800 + IDLE), is(event(500) + 1));
+  }
+
+  @Test
+  void restartDuringTheFirstSpanDoesNotRestartTheHold() {
+    InputWatermark reader = shuffledBurst();
+    InputWatermark resumed = new InputWatermark(IDLE, LATENESS, reader.snapshot());
+    // The resumed reader keeps reading; the hold ends idle after input first flowed, not after the restart.
+    for (long wall = W0 + 1_000; wall <= W0 + IDLE; wall += 1_000) {
+      resumed.onRead(event(600), wall);
+    }
+    assertThat(resumed.watermark(W0 + IDLE), is(event(0) - LATENESS));
+  }
+
+  @Test
+  void snapshotOfAQuietEstimatorResumesAtItsWatermark() {
+    InputWatermark reader = shuffledBurst();
+    long released = reader.watermark(W0 + 800 + IDLE);
+    InputWatermark resumed = new InputWatermark(IDLE, LATENESS, reader.snapshot());
+    assertThat(resumed.watermark(W0 + 800 + IDLE), is(released));
+    assertThat(resumed.onRead(event(499), W0 + 900 + IDLE), is(true));
+  }
+}
