@@ -44,23 +44,40 @@ class InputWatermarkTest {
   }
 
   @Test
-  void holdsDuringTheFirstIdleSpanEvenForAShuffledBurst() {
+  void holdsWhileABacklogDrainsEvenForLongerThanIdle() {
     InputWatermark w = shuffledBurst();
     assertThat(w.watermark(W0 + 800), is(NONE));
-    // Still reading (one entry a second), still inside the first idle span: nothing released.
-    for (long wall = W0 + 1_000; wall < W0 + IDLE; wall += 1_000) {
+    // Still reading (one entry a second) and no pull has come back empty: nothing is released, however long.
+    for (long wall = W0 + 1_000; wall < W0 + 3 * IDLE; wall += 1_000) {
       w.onRead(event(600), wall);
       assertThat(w.watermark(wall), is(NONE));
     }
-    assertThat(w.watermark(W0 + IDLE - 1), is(NONE));
+  }
+
+  @Test
+  void aSubscriptionThatNeverEmptiesCountsAsCaughtUpAfterTenIdleSpans() {
+    InputWatermark w = shuffledBurst();
+    long end = W0 + InputWatermark.BACKLOG_SPANS * IDLE;
+    for (long wall = W0 + 1_000; wall <= end; wall += 1_000) {
+      w.onRead(event(600), wall);
+    }
+    assertThat(w.watermark(end - 1), is(NONE));
+    assertThat(w.watermark(end), is(event(600) - LATENESS));
+  }
+
+  @Test
+  void onceCaughtUpFollowsTheOldestRecentEventMinusLateness() {
+    InputWatermark w = shuffledBurst();
+    w.onEmptyPull();
+    assertThat(w.watermark(W0 + 1_000), is(event(0) - LATENESS));
   }
 
   @Test
   void movesToJustPastTheNewestEventTimeOnceIdle() {
     InputWatermark w = shuffledBurst();
     long lastRead = W0 + 800;
-    // Just before: past the first span, not yet idle, so still "flowing" (the burst's oldest, minus lateness).
-    assertThat(w.watermark(lastRead + IDLE - 1), is(event(0) - LATENESS));
+    // Just before: not yet idle, and no pull has found the subscription empty: still draining.
+    assertThat(w.watermark(lastRead + IDLE - 1), is(NONE));
     assertThat(w.watermark(lastRead + IDLE), is(event(500) + 1));
     // And stays there while the subscription stays quiet.
     assertThat(w.watermark(lastRead + 100 * IDLE), is(event(500) + 1));
@@ -69,9 +86,10 @@ class InputWatermarkTest {
   @Test
   void whileFlowingLongerThanIdleFollowsTheOldestRecentEventMinusLateness() {
     InputWatermark w = fresh();
-    // One entry a second for 30 s, each a second newer than the one before.
+    // One entry a second for 30 s, each a second newer than the one before; the reader keeps up.
     for (int i = 0; i <= 30; i++) {
       w.onRead(event(i), W0 + i * 1_000L);
+      w.onEmptyPull();
     }
     // The last idle span holds the reads of wall seconds 20..30; the oldest of them is event(20).
     assertThat(w.watermark(W0 + 30_000), is(event(20) - LATENESS));
@@ -85,14 +103,6 @@ class InputWatermarkTest {
       w.onRead(event(i), W0 + i * 1_000L);
     }
     assertThat(w.watermark(W0 + 41_000), is(event(31) - LATENESS));
-  }
-
-  @Test
-  void firstComputedAtTheEndOfTheFirstIdleSpanUsesTheWholeSpan() {
-    InputWatermark w = shuffledBurst();
-    w.onRead(event(600), W0 + 9_000);
-    // Flowing for exactly idle: released up to the oldest entry read in the span, minus lateness.
-    assertThat(w.watermark(W0 + IDLE), is(event(0) - LATENESS));
   }
 
   @Test
@@ -133,11 +143,11 @@ class InputWatermarkTest {
     InputWatermark w = shuffledBurst();
     long quietAt = W0 + 800 + IDLE;
     w.watermark(quietAt);
-    // A late entry, then a new one 1 s later. Input has flowed since the late read: one idle span after it, the
-    // watermark follows the flow (were the late read ignored, the hold would still apply, leaving event(500) + 1).
+    // A late entry starts a new flow: a new backlog may follow, so the watermark holds where it was until input is
+    // idle again, counted from the last read.
     assertThat(w.onRead(event(1), quietAt), is(true));
     w.onRead(event(900), quietAt + 1_000);
-    assertThat(w.watermark(quietAt + 1_000 + IDLE - 1), is(event(900) - LATENESS));
+    assertThat(w.watermark(quietAt + 1_000 + IDLE - 1), is(event(500) + 1));
     assertThat(w.watermark(quietAt + 1_000 + IDLE), is(event(900) + 1));
   }
 
@@ -151,6 +161,9 @@ class InputWatermarkTest {
     for (long[] read : reads) {
       answers.add(w.onRead(read[0], read[1]) ? 1L : 0L);
       answers.add(w.watermark(read[1]));
+      if (read[0] == event(720)) {
+        w.onEmptyPull(); // caught up for a while: the estimate follows the recent reads
+      }
     }
     for (long wall = fromWall + 16_000; wall <= fromWall + 40_000; wall += 1_000) {
       answers.add(w.watermark(wall));
@@ -184,14 +197,18 @@ class InputWatermarkTest {
   }
 
   @Test
-  void restartDuringTheFirstSpanDoesNotRestartTheHold() {
-    InputWatermark reader = shuffledBurst();
-    InputWatermark resumed = new InputWatermark(IDLE, LATENESS, reader.snapshot());
-    // The resumed reader keeps reading; the hold ends idle after input first flowed, not after the restart.
-    for (long wall = W0 + 1_000; wall <= W0 + IDLE; wall += 1_000) {
+  void aRestartKeepsWhetherTheBacklogWasDrained() {
+    InputWatermark drained = shuffledBurst();
+    drained.onEmptyPull();
+    assertThat(new InputWatermark(IDLE, LATENESS, drained.snapshot()).watermark(W0 + 1_000), is(event(0) - LATENESS));
+
+    // Still draining at the restart: the ten-span bound counts from when input first flowed, not from the restart.
+    InputWatermark resumed = new InputWatermark(IDLE, LATENESS, shuffledBurst().snapshot());
+    long end = W0 + InputWatermark.BACKLOG_SPANS * IDLE;
+    for (long wall = W0 + 1_000; wall <= end; wall += 1_000) {
       resumed.onRead(event(600), wall);
     }
-    assertThat(resumed.watermark(W0 + IDLE), is(event(0) - LATENESS));
+    assertThat(resumed.watermark(end), is(event(600) - LATENESS));
   }
 
   @Test
