@@ -7,9 +7,7 @@ import com.gkeaudit.model.Times;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -38,9 +36,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Pulls a log sink's subscription: one LogEntry per message, event time from the sink's timestamp attribute (the
  * entry's own {@code timestamp} when the attribute is missing or invalid), and a watermark estimated by {@link
- * InputWatermark}. Messages are acknowledged once the runner has durably committed what was read (checkpoint
- * finalization); anything else is redelivered by Pub/Sub, and redeliveries are dropped by message id here and by
- * entry identity downstream.
+ * InputWatermark}. Each pull is one element, a batch of messages: runners pay per element and bundle (the
+ * DirectRunner reads at most ten elements per bundle), and a pull is what Pub/Sub hands over at once. Messages are
+ * acknowledged once the runner has durably committed what was read (checkpoint finalization); anything else is
+ * redelivered by Pub/Sub, and redeliveries are dropped by message id here and by entry identity downstream.
  *
  * <p>Why not Beam's {@code PubsubIO}: its reader moves the watermark on an idle subscription only while that reader
  * instance lives, and the DirectRunner restarts readers from checkpoints at random, so a local stream never released
@@ -48,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * watermark over the whole subscription, since a reader that happens to receive nothing could not know how far the
  * others have read.
  */
-public final class PubsubEntrySource extends UnboundedSource<PubsubEntry, PubsubEntrySource.Checkpoint> {
+public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, PubsubEntrySource.Checkpoint> {
   private static final Logger LOG = LoggerFactory.getLogger(PubsubEntrySource.class);
   private static final int PULL_BATCH = 1000;
   private static final int ACK_BATCH = 2000;
@@ -78,7 +77,8 @@ public final class PubsubEntrySource extends UnboundedSource<PubsubEntry, Pubsub
   }
 
   @Override
-  public UnboundedReader<PubsubEntry> createReader(PipelineOptions options, Checkpoint restored) throws IOException {
+  public UnboundedReader<List<PubsubEntry>> createReader(PipelineOptions options, Checkpoint restored)
+      throws IOException {
     PubsubClient client = PubsubJsonClient.FACTORY.newClient(null, null, options.as(PubsubOptions.class));
     InputWatermark.Snapshot state = restored == null ? InputWatermark.Snapshot.initial() : restored.watermark();
     return new Reader(this, client, new InputWatermark(idleMillis, latenessMillis, state));
@@ -90,14 +90,8 @@ public final class PubsubEntrySource extends UnboundedSource<PubsubEntry, Pubsub
   }
 
   @Override
-  public Coder<PubsubEntry> getOutputCoder() {
-    return PubsubEntry.Coder.of();
-  }
-
-  /** Message ids let the runner drop Pub/Sub's redeliveries. */
-  @Override
-  public boolean requiresDeduping() {
-    return true;
+  public Coder<List<PubsubEntry>> getOutputCoder() {
+    return ListCoder.of(PubsubEntry.Coder.of());
   }
 
   /**
@@ -152,24 +146,26 @@ public final class PubsubEntrySource extends UnboundedSource<PubsubEntry, Pubsub
     }
   }
 
-  static final class Reader extends UnboundedReader<PubsubEntry> {
+  static final class Reader extends UnboundedReader<List<PubsubEntry>> {
     private final PubsubEntrySource source;
     private final PubsubClient client;
     private final SubscriptionPath subscription;
     private final InputWatermark watermark;
-    private final Deque<IncomingMessage> pulled = new ArrayDeque<>();
+    private final RecentMessageIds recent;
     /**
      * Ack ids of messages handed to the runner and not yet acknowledged. Every checkpoint carries all of them: a
      * runner need not finalize every checkpoint (the DirectRunner finalizes only the one it resumes from).
      */
     private final Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
-    private PubsubEntry current;
+    private List<PubsubEntry> current;
+    private long currentTimestamp;
 
     Reader(PubsubEntrySource source, PubsubClient client, InputWatermark watermark) {
       this.source = source;
       this.client = client;
       this.subscription = PubsubClient.subscriptionPathFromPath(source.subscription);
       this.watermark = watermark;
+      this.recent = RecentMessageIds.of(source.subscription);
     }
 
     @Override
@@ -177,41 +173,47 @@ public final class PubsubEntrySource extends UnboundedSource<PubsubEntry, Pubsub
       return advance();
     }
 
+    /** One pull: the messages not seen before, as one batch; false when there was nothing new. */
     @Override
     public boolean advance() throws IOException {
+      current = null;
+      long now = System.currentTimeMillis();
+      List<IncomingMessage> pulled = client.pull(now, subscription, PULL_BATCH, true);
       if (pulled.isEmpty()) {
-        long now = System.currentTimeMillis();
-        pulled.addAll(client.pull(now, subscription, PULL_BATCH, true));
-        if (pulled.isEmpty()) {
-          watermark.onEmptyPull();
-        }
-      }
-      IncomingMessage next = pulled.poll();
-      if (next == null) {
-        current = null;
+        watermark.onEmptyPull();
         return false;
       }
-      unacknowledged.add(next.ackId());
-      current = toEntry(next, watermark, System.currentTimeMillis());
+      List<PubsubEntry> batch = new ArrayList<>(pulled.size());
+      long oldest = Long.MAX_VALUE;
+      for (IncomingMessage message : pulled) {
+        unacknowledged.add(message.ackId());
+        if (recent.firstSighting(message.recordId())) {
+          PubsubEntry entry = toEntry(message, watermark, now);
+          batch.add(entry);
+          oldest = Math.min(oldest, entry.timestampMillis());
+        }
+      }
+      if (batch.isEmpty()) {
+        return false;
+      }
+      current = batch;
+      currentTimestamp = oldest;
       return true;
     }
 
     @Override
-    public PubsubEntry getCurrent() {
+    public List<PubsubEntry> getCurrent() {
       if (current == null) {
         throw new NoSuchElementException();
       }
       return current;
     }
 
+    /** The batch's oldest event time; each entry moves forward to its own as the batch is split. */
     @Override
     public Instant getCurrentTimestamp() {
-      return new Instant(getCurrent().timestampMillis());
-    }
-
-    @Override
-    public byte[] getCurrentRecordId() {
-      return getCurrent().messageId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      getCurrent();
+      return new Instant(currentTimestamp);
     }
 
     @Override
@@ -229,19 +231,9 @@ public final class PubsubEntrySource extends UnboundedSource<PubsubEntry, Pubsub
       return source;
     }
 
-    /** Pulled but not handed over: give them back at once rather than after their ack deadline. */
     @Override
     public void close() throws IOException {
-      List<String> unread = new ArrayList<>();
-      pulled.forEach(m -> unread.add(m.ackId()));
-      pulled.clear();
-      try {
-        if (!unread.isEmpty()) {
-          client.modifyAckDeadline(subscription, unread, 0);
-        }
-      } finally {
-        client.close();
-      }
+      client.close();
     }
 
     void acknowledge(List<String> ackIds) throws IOException {

@@ -35,6 +35,8 @@ public final class ReadPubsubEntries extends PTransform<PBegin, PCollectionTuple
   public PCollectionTuple expand(PBegin begin) {
     return begin
         .apply("Pull", Read.from(PubsubEntrySource.of(subscription, idle, allowedLateness)))
+        .apply("Messages", ParDo.of(new UnbatchFn()))
+        .setCoder(PubsubEntry.Coder.of())
         .apply(parse(subscription));
   }
 
@@ -57,6 +59,16 @@ public final class ReadPubsubEntries extends PTransform<PBegin, PCollectionTuple
           ParDo.of(new ParseMessageFn(subscription))
               .withOutputTags(
                   ParseRecords.EVENTS, TupleTagList.of(ParseRecords.DEAD_LETTERS).and(ParseRecords.CLOCK)));
+    }
+  }
+
+  /** A pull's messages, each at its own event time (never earlier than the batch's, which is their oldest). */
+  static final class UnbatchFn extends DoFn<java.util.List<PubsubEntry>, PubsubEntry> {
+    @ProcessElement
+    public void process(@Element java.util.List<PubsubEntry> batch, OutputReceiver<PubsubEntry> out) {
+      for (PubsubEntry entry : batch) {
+        out.outputWithTimestamp(entry, new org.joda.time.Instant(entry.timestampMillis()));
+      }
     }
   }
 
