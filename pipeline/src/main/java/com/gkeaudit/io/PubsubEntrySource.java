@@ -173,14 +173,25 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
       return advance();
     }
 
-    /** One pull: the messages not seen before, as one batch; false when there was nothing new. */
+    /**
+     * Pulls until a batch is full or the subscription has nothing more (a server may return fewer messages than asked
+     * for per pull: the emulator returns 100); the messages not seen before become one element. False when there
+     * was nothing new.
+     */
     @Override
     public boolean advance() throws IOException {
       current = null;
       long now = System.currentTimeMillis();
-      List<IncomingMessage> pulled = client.pull(now, subscription, PULL_BATCH, true);
+      List<IncomingMessage> pulled = new ArrayList<>();
+      while (pulled.size() < PULL_BATCH) {
+        List<IncomingMessage> more = client.pull(now, subscription, PULL_BATCH - pulled.size(), true);
+        if (more.isEmpty()) {
+          watermark.onEmptyPull();
+          break;
+        }
+        pulled.addAll(more);
+      }
       if (pulled.isEmpty()) {
-        watermark.onEmptyPull();
         return false;
       }
       List<PubsubEntry> batch = new ArrayList<>(pulled.size());
