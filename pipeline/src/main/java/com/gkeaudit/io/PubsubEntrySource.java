@@ -95,8 +95,10 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
   }
 
   /**
-   * The event time of a message: the sink's attribute, else the entry's top-level {@code timestamp}, else the
-   * publish time (such a message is not a usable LogEntry; it only has to reach its dead letter).
+   * The event time of a message: the sink's attribute, else the entry's top-level {@code timestamp} (or {@code
+   * receiveTimestamp}). A message with neither is no usable LogEntry and only has to reach its dead letter: it gets
+   * the current watermark (the publish time before anything was read) and leaves the estimate alone, so a broken
+   * message cannot pull the watermark towards the wall clock.
    */
   static PubsubEntry toEntry(IncomingMessage message, InputWatermark watermark, long wallMillis) {
     byte[] data = message.message().getData().toByteArray();
@@ -106,16 +108,15 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
       nanos = entryTimestamp(data);
       source = PubsubEntry.FROM_ENTRY;
     }
-    long millis;
-    if (nanos == null) {
-      millis = message.timestampMsSinceEpoch();
-      source = PubsubEntry.FROM_PUBLISH_TIME;
-    } else {
-      millis = Math.floorDiv(nanos, Times.NANOS_PER_MILLI);
-    }
     long watermarkBefore = watermark.watermark(wallMillis);
-    boolean late = watermark.onRead(millis, wallMillis);
     // The record id is the message id (the JSON client leaves the proto's messageId empty).
+    if (nanos == null) {
+      long millis = watermarkBefore == InputWatermark.NONE ? message.timestampMsSinceEpoch() : watermarkBefore;
+      return new PubsubEntry(
+          data, message.recordId(), millis, PubsubEntry.FROM_PUBLISH_TIME, false, watermarkBefore);
+    }
+    long millis = Math.floorDiv(nanos, Times.NANOS_PER_MILLI);
+    boolean late = watermark.onRead(millis, wallMillis);
     return new PubsubEntry(data, message.recordId(), millis, source, late, watermarkBefore);
   }
 
