@@ -7,6 +7,7 @@ import com.gkeaudit.enrich.ClusterMetadataSource;
 import com.gkeaudit.enrich.EnrichEvents;
 import com.gkeaudit.io.OutputTable;
 import com.gkeaudit.io.ParseRecords;
+import com.gkeaudit.io.PubsubEntrySource;
 import com.gkeaudit.io.ReadAuditExports;
 import com.gkeaudit.io.ReadPubsubEntries;
 import com.gkeaudit.io.Rows;
@@ -66,7 +67,10 @@ public final class GkeAuditPipeline {
       System.err.println("error: " + firstLine(e.getMessage()));
       return 2;
     }
-    String noInput = unmatchedInput(options);
+    String noInput =
+        isStreaming(options) && isDirectRunner(options)
+            ? PubsubEntrySource.unreadable(options.getInputSubscription(), options)
+            : unmatchedInput(options);
     if (noInput != null) {
       System.err.println("error: " + noInput);
       return 2;

@@ -36,7 +36,14 @@ final class LocalStream {
 
     String last = "";
     while (true) {
-      PipelineResult.State state = result.waitUntilFinish(PROGRESS_EVERY);
+      PipelineResult.State state;
+      try {
+        state = result.waitUntilFinish(PROGRESS_EVERY);
+      } catch (RuntimeException e) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+        System.err.println("error: the stream failed: " + rootCause(e));
+        return 1;
+      }
       if (stopping.get()) {
         awaitQuietly(stopped);
         return 0;
@@ -78,6 +85,16 @@ final class LocalStream {
         counters.getOrDefault("findings", 0L),
         counters.getOrDefault("records_dead_letter", 0L),
         counters.getOrDefault("records_late", 0L));
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message = String.valueOf(cause.getMessage());
+    int newline = message.indexOf('\n');
+    return cause.getClass().getSimpleName() + ": " + (newline < 0 ? message : message.substring(0, newline));
   }
 
   private static long elapsedMillis(long startedNanos) {

@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BooleanCoder;
@@ -51,6 +55,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
   private static final Logger LOG = LoggerFactory.getLogger(PubsubEntrySource.class);
   private static final int PULL_BATCH = 1000;
   private static final int ACK_BATCH = 2000;
+  private static final int CHECK_SECONDS = 20;
   private static final JsonFactory JSON = new JsonFactory();
 
   private final String subscription;
@@ -69,6 +74,36 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
    */
   public static PubsubEntrySource of(String subscription, Duration idle, Duration allowedLateness) {
     return new PubsubEntrySource(subscription, idle.getMillis(), allowedLateness.getMillis());
+  }
+
+  /**
+   * Why the subscription cannot be read with these options (it does not exist, or access is denied), or null. Lets
+   * a local run fail with one line before it starts rather than with a stack trace from inside the runner.
+   */
+  public static String unreadable(String subscription, PipelineOptions options) {
+    // The client retries with backoff for minutes against an endpoint that does not answer: bound the wait.
+    CompletableFuture<String> check = CompletableFuture.supplyAsync(() -> probe(subscription, options));
+    try {
+      return check.get(CHECK_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      check.cancel(true);
+      return "--inputSubscription " + subscription + ": no answer from Pub/Sub at "
+          + options.as(PubsubOptions.class).getPubsubRootUrl() + " within " + CHECK_SECONDS + " s";
+    } catch (InterruptedException | ExecutionException e) {
+      return "--inputSubscription " + subscription + ": " + e;
+    }
+  }
+
+  private static String probe(String subscription, PipelineOptions options) {
+    try (PubsubClient client = PubsubJsonClient.FACTORY.newClient(null, null, options.as(PubsubOptions.class))) {
+      client.ackDeadlineSeconds(PubsubClient.subscriptionPathFromPath(subscription));
+      return null;
+    } catch (com.google.api.client.googleapis.json.GoogleJsonResponseException e) {
+      String detail = e.getDetails() != null ? e.getDetails().getMessage() : e.getStatusMessage();
+      return "--inputSubscription " + subscription + ": " + e.getStatusCode() + " " + detail;
+    } catch (IOException | RuntimeException e) {
+      return "--inputSubscription " + subscription + ": cannot reach Pub/Sub: " + e.getMessage();
+    }
   }
 
   @Override
