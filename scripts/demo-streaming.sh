@@ -23,6 +23,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=SCRIPTDIR/lib/common.sh
 source "$root/scripts/lib/common.sh"
+# shellcheck source=SCRIPTDIR/lib/emulator.sh
+source "$root/scripts/lib/emulator.sh"
 
 jar="$root/pipeline/target/gke-audit-pipeline-bundled.jar"
 out_dir="$root/out/stream"
@@ -55,37 +57,13 @@ check_project "$PROJECT"
 topic="projects/$PROJECT/topics/gke-audit"
 subscription="projects/$PROJECT/subscriptions/gke-audit"
 
-# The emulator: $PUBSUB_EMULATOR_BIN, else gcloud's component.
-emulator="${PUBSUB_EMULATOR_BIN:-}"
-if [[ -z "$emulator" ]]; then
-  if command -v gcloud >/dev/null; then
-    emulator="$(gcloud info --format='value(installation.sdk_root)')/platform/pubsub-emulator/bin/cloud-pubsub-emulator"
-  elif [[ "$DRY_RUN" == 1 ]]; then
-    emulator="SDK_ROOT/platform/pubsub-emulator/bin/cloud-pubsub-emulator"
-  else
-    die "gcloud is not installed: set PUBSUB_EMULATOR_BIN to the cloud-pubsub-emulator script"
-  fi
-fi
+find_emulator
 if [[ "$DRY_RUN" == 0 ]]; then
-  [[ -x "$emulator" ]] || die "no Pub/Sub emulator at $emulator (gcloud components install pubsub-emulator, or apt-get install google-cloud-cli-pubsub-emulator; or set PUBSUB_EMULATOR_BIN)"
-  command -v curl >/dev/null || die "curl is not installed"
   command -v java >/dev/null || die "java is not installed (Java 17 is needed)"
 fi
 
-# Whether something listens on localhost:$1.
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 if [[ -z "$port" ]]; then
-  for _ in $(seq 50); do
-    candidate=$((20000 + RANDOM % 40000))
-    if ! port_in_use "$candidate"; then
-      port="$candidate"
-      break
-    fi
-  done
-  [[ -n "$port" ]] || die "found no free port; pass --port"
+  port="$(free_port)"
 elif [[ "$DRY_RUN" == 0 ]] && port_in_use "$port"; then
   die "port $port is in use; pass another --port"
 fi
@@ -98,25 +76,7 @@ if [[ ! -f "$jar" || -n "$(find "$root/pipeline/src/main" "$root/pipeline/pom.xm
   (cd "$root" && run mvn -q -B -DskipTests package) >&2
 fi
 
-emulator_pid="" pipeline_pid=""
-
-# Stops a background process and its children: TERM, then KILL after 30 s (on TERM the pipeline first writes its
-# pending output, then prints its summary).
-stop() {
-  local name="$1" pid="$2" children
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  echo "stopping the $name (pid $pid)..." >&2
-  children="$(pgrep -P "$pid" || true)"
-  # shellcheck disable=SC2086 # one pid per word
-  kill -TERM "$pid" $children 2>/dev/null || true
-  for _ in $(seq 300); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  # shellcheck disable=SC2086
-  kill -KILL "$pid" $children 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+pipeline_pid=""
 
 cleanup() {
   local status=$?
@@ -125,29 +85,8 @@ cleanup() {
   if [[ -n "$pipeline_pid" && -f "$out_dir/pipeline.log" ]]; then
     sed -n '/^GKE control-plane audit/,$p' "$out_dir/pipeline.log" >&2
   fi
-  stop "Pub/Sub emulator" "$emulator_pid"
+  stop "Pub/Sub emulator" "$EMULATOR_PID"
   exit "$status"
-}
-
-# Prints (dry run) or starts a command in the background with its output in a log file; sets $started_pid.
-start_background() {
-  local log="$1"
-  shift
-  if [[ "$DRY_RUN" == 1 ]]; then
-    echo "$(quote "$@") >$(quote "$log") 2>&1 &"
-    started_pid=""
-    return
-  fi
-  echo "+ $(quote "$@") >$(quote "$log") 2>&1 &" >&2
-  "$@" >"$log" 2>&1 </dev/null &
-  started_pid=$!
-}
-
-# Creates a topic or (with a body) a subscription on the emulator.
-create() {
-  local resource="$1" body="${2:-}"
-  run curl -sS --fail-with-body -o /dev/null -X PUT -H 'Content-Type: application/json' ${body:+--data "$body"} \
-    "$root_url/v1/$resource"
 }
 
 findings_count() {
@@ -179,17 +118,7 @@ if [[ "$DRY_RUN" == 0 ]]; then
 fi
 
 # 1. The emulator, until it listens.
-start_background "$out_dir/emulator.log" "$emulator" --host=localhost --port="$port"
-emulator_pid="$started_pid"
-if [[ "$DRY_RUN" == 0 ]]; then
-  for ((i = 0; ; i++)); do
-    grep -q "Server started, listening on $port" "$out_dir/emulator.log" 2>/dev/null && break
-    kill -0 "$emulator_pid" 2>/dev/null || { tail -20 "$out_dir/emulator.log" >&2; die "the Pub/Sub emulator exited"; }
-    ((i < 600)) || { tail -20 "$out_dir/emulator.log" >&2; die "the Pub/Sub emulator was not ready within 60 s"; }
-    sleep 0.1
-  done
-  echo "Pub/Sub emulator listening on $root_url (log: $out_dir/emulator.log)" >&2
-fi
+start_emulator "$port" "$out_dir/emulator.log"
 
 # 2. Topic and subscription (before anything is published: a topic keeps nothing for later subscribers).
 create "$topic"
