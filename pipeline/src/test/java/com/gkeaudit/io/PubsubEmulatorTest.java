@@ -104,6 +104,22 @@ class PubsubEmulatorTest {
   }
 
   /** Runs PublishExport against the emulator; returns its stdout (the summary), failing with stderr on error. */
+  @Test
+  void theSourceChecksItsSubscriptionBeforeALocalRun() {
+    assumeTrue(emulator.isAvailable(), emulator.reason());
+    emulator.createTopic("projects/test-project/topics/checked");
+    emulator.createSubscription("projects/test-project/subscriptions/checked", "projects/test-project/topics/checked");
+    org.apache.beam.sdk.options.PipelineOptions options =
+        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(
+                "--pubsubRootUrl=" + emulator.rootUrl(),
+                "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
+            .create();
+    assertThat(PubsubEntrySource.unreadable("projects/test-project/subscriptions/checked", options), is((String) null));
+    assertThat(
+        PubsubEntrySource.unreadable("projects/test-project/subscriptions/missing", options),
+        is("--inputSubscription projects/test-project/subscriptions/missing: 404 Subscription does not exist"));
+  }
+
   private static String publish(String... args) {
     String[] all = new String[args.length + 2];
     System.arraycopy(args, 0, all, 0, args.length);
