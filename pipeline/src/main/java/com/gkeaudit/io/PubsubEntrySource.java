@@ -1,8 +1,5 @@
 package com.gkeaudit.io;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.gkeaudit.model.Times;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,11 +44,10 @@ import org.slf4j.LoggerFactory;
  * watermark over the whole subscription, since a reader that happens to receive nothing could not know how far the
  * others have read.
  */
-public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, PubsubEntrySource.Checkpoint> {
+public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, PubsubEntrySource.Checkpoint> {
   private static final Logger LOG = LoggerFactory.getLogger(PubsubEntrySource.class);
   private static final int PULL_BATCH = 1000;
   private static final int ACK_BATCH = 2000;
-  private static final JsonFactory JSON = new JsonFactory();
 
   private final String subscription;
   private final long idleMillis;
@@ -77,7 +73,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
   }
 
   @Override
-  public UnboundedReader<List<PubsubEntry>> createReader(PipelineOptions options, Checkpoint restored)
+  public UnboundedReader<List<StreamEntry>> createReader(PipelineOptions options, Checkpoint restored)
       throws IOException {
     PubsubClient client = PubsubJsonClient.FACTORY.newClient(null, null, options.as(PubsubOptions.class));
     InputWatermark.Snapshot state = restored == null ? InputWatermark.Snapshot.initial() : restored.watermark();
@@ -90,63 +86,36 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
   }
 
   @Override
-  public Coder<List<PubsubEntry>> getOutputCoder() {
-    return ListCoder.of(PubsubEntry.Coder.of());
+  public Coder<List<StreamEntry>> getOutputCoder() {
+    return ListCoder.of(StreamEntry.Coder.of());
   }
 
   /**
    * The event time of a message: the sink's attribute, else the entry's top-level {@code timestamp}, else the
    * publish time (such a message is not a usable LogEntry; it only has to reach its dead letter).
    */
-  static PubsubEntry toEntry(IncomingMessage message, InputWatermark watermark, long wallMillis) {
+  static StreamEntry toEntry(IncomingMessage message, InputWatermark watermark, long wallMillis) {
     byte[] data = message.message().getData().toByteArray();
-    Long nanos = Times.parseRfc3339(message.message().getAttributesMap().get(PubsubEntry.TIMESTAMP_ATTRIBUTE));
-    String source = PubsubEntry.FROM_ATTRIBUTE;
+    Long nanos = Times.parseRfc3339(message.message().getAttributesMap().get(StreamEntry.TIMESTAMP_ATTRIBUTE));
+    String source = StreamEntry.FROM_ATTRIBUTE;
     if (nanos == null) {
-      nanos = entryTimestamp(data);
-      source = PubsubEntry.FROM_ENTRY;
+      nanos = StreamEntry.entryTimestamp(data);
+      source = StreamEntry.FROM_ENTRY;
     }
     long millis;
     if (nanos == null) {
       millis = message.timestampMsSinceEpoch();
-      source = PubsubEntry.FROM_PUBLISH_TIME;
+      source = StreamEntry.FROM_PUBLISH_TIME;
     } else {
       millis = Math.floorDiv(nanos, Times.NANOS_PER_MILLI);
     }
     long watermarkBefore = watermark.watermark(wallMillis);
     boolean late = watermark.onRead(millis, wallMillis);
     // The record id is the message id (the JSON client leaves the proto's messageId empty).
-    return new PubsubEntry(data, message.recordId(), millis, source, late, watermarkBefore);
+    return new StreamEntry(data, message.recordId(), millis, source, late, watermarkBefore);
   }
 
-  /**
-   * The event time of a LogEntry as the parser reads it: its top-level {@code timestamp}, else its {@code
-   * receiveTimestamp}; null when it has neither or is not a JSON object.
-   */
-  static Long entryTimestamp(byte[] data) {
-    Long received = null;
-    try (JsonParser parser = JSON.createParser(data)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (value == JsonToken.VALUE_STRING && name.equals("timestamp")) {
-          return Times.parseRfc3339(parser.getText());
-        }
-        if (value == JsonToken.VALUE_STRING && name.equals("receiveTimestamp")) {
-          received = Times.parseRfc3339(parser.getText());
-        }
-        parser.skipChildren();
-      }
-      return received;
-    } catch (IOException e) {
-      return received;
-    }
-  }
-
-  static final class Reader extends UnboundedReader<List<PubsubEntry>> {
+  static final class Reader extends UnboundedReader<List<StreamEntry>> {
     private final PubsubEntrySource source;
     private final PubsubClient client;
     private final SubscriptionPath subscription;
@@ -157,7 +126,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
      * runner need not finalize every checkpoint (the DirectRunner finalizes only the one it resumes from).
      */
     private final Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
-    private List<PubsubEntry> current;
+    private List<StreamEntry> current;
     private long currentTimestamp;
 
     Reader(PubsubEntrySource source, PubsubClient client, InputWatermark watermark) {
@@ -194,12 +163,12 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
       if (pulled.isEmpty()) {
         return false;
       }
-      List<PubsubEntry> batch = new ArrayList<>(pulled.size());
+      List<StreamEntry> batch = new ArrayList<>(pulled.size());
       long oldest = Long.MAX_VALUE;
       for (IncomingMessage message : pulled) {
         unacknowledged.add(message.ackId());
         if (recent.firstSighting(message.recordId())) {
-          PubsubEntry entry = toEntry(message, watermark, now);
+          StreamEntry entry = toEntry(message, watermark, now);
           batch.add(entry);
           oldest = Math.min(oldest, entry.timestampMillis());
         }
@@ -213,7 +182,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
     }
 
     @Override
-    public List<PubsubEntry> getCurrent() {
+    public List<StreamEntry> getCurrent() {
       if (current == null) {
         throw new NoSuchElementException();
       }
