@@ -6,18 +6,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.TreeMap;
 import org.apache.beam.sdk.coders.AtomicCoder;
-import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubClient;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubClient.IncomingMessage;
@@ -268,30 +263,17 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
   static final class CheckpointCoder extends AtomicCoder<Checkpoint> {
     static final CheckpointCoder INSTANCE = new CheckpointCoder();
     private static final Coder<List<String>> ACK_IDS = ListCoder.of(StringUtf8Coder.of());
-    private static final Coder<Map<Long, Long>> RECENT = MapCoder.of(VarLongCoder.of(), VarLongCoder.of());
 
     @Override
     public void encode(Checkpoint checkpoint, OutputStream out) throws IOException {
       ACK_IDS.encode(checkpoint.ackIds, out);
-      InputWatermark.Snapshot s = checkpoint.watermark;
-      for (long value : new long[] {s.watermark(), s.newest(), s.lastReadWall(), s.flowingSinceWall()}) {
-        VarLongCoder.of().encode(value, out);
-      }
-      BooleanCoder.of().encode(s.caughtUp(), out);
-      RECENT.encode(new TreeMap<>(s.recent()), out);
+      InputWatermark.SnapshotCoder.INSTANCE.encode(checkpoint.watermark, out);
     }
 
     @Override
     public Checkpoint decode(InputStream in) throws IOException {
       List<String> ackIds = ACK_IDS.decode(in);
-      long[] values = new long[4];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = VarLongCoder.of().decode(in);
-      }
-      boolean caughtUp = BooleanCoder.of().decode(in);
-      Map<Long, Long> recent = RECENT.decode(in);
-      return new Checkpoint(
-          ackIds, new InputWatermark.Snapshot(values[0], values[1], values[2], values[3], caughtUp, recent), null);
+      return new Checkpoint(ackIds, InputWatermark.SnapshotCoder.INSTANCE.decode(in), null);
     }
   }
 }
