@@ -10,6 +10,7 @@ import com.gkeaudit.io.ParseRecords;
 import com.gkeaudit.io.PubsubEntrySource;
 import com.gkeaudit.io.ReadAuditExports;
 import com.gkeaudit.io.ReadPubsubEntries;
+import com.gkeaudit.io.ReadWatchedExports;
 import com.gkeaudit.io.Rows;
 import com.gkeaudit.io.WriteBigQuery;
 import com.gkeaudit.io.WriteNdjson;
@@ -121,11 +122,19 @@ public final class GkeAuditPipeline {
                     options.getInputSubscription(),
                     Duration.standardSeconds(options.getIdleWatermarkSeconds()),
                     Duration.standardMinutes(options.getAllowedLatenessMinutes())))
-            : pipeline.apply(
-                "ReadExports",
-                ReadAuditExports.from(RuleConfig.splitList(options.getInputFiles()))
-                    // Files vary in size: more groups than cores keeps every core busy until the end.
-                    .withFileGroups(4 * shards));
+            : watching(options)
+                ? pipeline.apply(
+                    "WatchExports",
+                    ReadWatchedExports.from(
+                        RuleConfig.splitList(options.getInputFiles()),
+                        Duration.standardSeconds(options.getWatchIntervalSeconds()),
+                        Duration.standardSeconds(options.getIdleWatermarkSeconds()),
+                        Duration.standardMinutes(options.getAllowedLatenessMinutes())))
+                : pipeline.apply(
+                    "ReadExports",
+                    ReadAuditExports.from(RuleConfig.splitList(options.getInputFiles()))
+                        // Files vary in size: more groups than cores keeps every core busy until the end.
+                        .withFileGroups(4 * shards));
     PCollection<Long> clock = records.get(ParseRecords.CLOCK).setCoder(VarLongCoder.of());
     PCollection<DeadLetter> recordDeadLetters =
         records.get(ParseRecords.DEAD_LETTERS).setCoder(JsonCoder.of(DeadLetter.class));
@@ -205,7 +214,8 @@ public final class GkeAuditPipeline {
    * error, not an empty run that looks clean. Only local patterns are checked; gs:// ones are left to the job.
    */
   static String unmatchedInput(GkeAuditOptions options) {
-    if (!isSet(options.getInputFiles())) {
+    if (!isSet(options.getInputFiles()) || watching(options)) {
+      // Watched patterns may match nothing yet: files arrive while the stream runs.
       return null;
     }
     FileSystems.setDefaultPipelineOptions(options);
@@ -233,9 +243,16 @@ public final class GkeAuditPipeline {
     return isDirectRunner(options) ? Runtime.getRuntime().availableProcessors() : 256;
   }
 
-  /** A subscription is an unbounded input; files are read once. */
+  /** A subscription is an unbounded input, and so are watched files; otherwise files are read once. */
   static boolean isStreaming(GkeAuditOptions options) {
-    return isSet(options.getInputSubscription());
+    return isSet(options.getInputSubscription()) || watching(options);
+  }
+
+  /** {@code --inputFiles} polled for new files ({@code --watchIntervalSeconds} > 0). */
+  static boolean watching(GkeAuditOptions options) {
+    return isSet(options.getInputFiles())
+        && options.getWatchIntervalSeconds() != null
+        && options.getWatchIntervalSeconds() > 0;
   }
 
   private static boolean isDirectRunner(GkeAuditOptions options) {

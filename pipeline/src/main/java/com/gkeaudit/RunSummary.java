@@ -71,8 +71,8 @@ final class RunSummary {
         });
     counters.forEach(
         (name, value) -> {
-          if (name.startsWith("pubsub_timestamp_from_")) {
-            line(out, "  event time from " + name.substring("pubsub_timestamp_from_".length()), value);
+          if (name.startsWith("stream_timestamp_from_")) {
+            line(out, "  event time from " + name.substring("stream_timestamp_from_".length()), value);
           }
         });
     line(out, "duplicates dropped", duplicates);

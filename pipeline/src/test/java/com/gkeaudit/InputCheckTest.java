@@ -2,6 +2,7 @@ package com.gkeaudit;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
 import com.gkeaudit.options.GkeAuditOptions;
@@ -21,6 +22,15 @@ class InputCheckTest {
   @Test
   void aPatternThatMatchesNothingIsAnError(@TempDir Path dir) {
     assertThat(GkeAuditPipeline.unmatchedInput(options(dir + "/no-such-dir/**")), containsString("matches no file"));
+  }
+
+  @Test
+  void watchedPatternsMayMatchNothingYetAndMakeAStream(@TempDir Path dir) {
+    GkeAuditOptions options = options(dir + "/no-such-dir/**");
+    assertThat(GkeAuditPipeline.isStreaming(options), is(false));
+    options.setWatchIntervalSeconds(60);
+    assertThat(GkeAuditPipeline.unmatchedInput(options), nullValue());
+    assertThat(GkeAuditPipeline.isStreaming(options), is(true));
   }
 
   @Test

@@ -1,7 +1,14 @@
 package com.gkeaudit.io;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.MapCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * The event-time watermark of a stream read from Pub/Sub, estimated from what the reader has seen, never from the wall
@@ -95,5 +102,31 @@ final class InputWatermark {
 
   Snapshot snapshot() {
     return new Snapshot(watermark, newest, lastReadWall, flowingSinceWall, caughtUp, Map.copyOf(recent));
+  }
+
+  /** Encodes a {@link Snapshot} inside a source's checkpoint. */
+  static final class SnapshotCoder extends AtomicCoder<Snapshot> {
+    static final SnapshotCoder INSTANCE = new SnapshotCoder();
+    private static final MapCoder<Long, Long> RECENT = MapCoder.of(VarLongCoder.of(), VarLongCoder.of());
+
+    @Override
+    public void encode(Snapshot s, OutputStream out) throws IOException {
+      for (long value : new long[] {s.watermark(), s.newest(), s.lastReadWall(), s.flowingSinceWall()}) {
+        VarLongCoder.of().encode(value, out);
+      }
+      BooleanCoder.of().encode(s.caughtUp(), out);
+      RECENT.encode(new TreeMap<>(s.recent()), out);
+    }
+
+    @Override
+    public Snapshot decode(InputStream in) throws IOException {
+      long[] values = new long[4];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = VarLongCoder.of().decode(in);
+      }
+      boolean caughtUp = BooleanCoder.of().decode(in);
+      Map<Long, Long> recent = RECENT.decode(in);
+      return new Snapshot(values[0], values[1], values[2], values[3], caughtUp, recent);
+    }
   }
 }

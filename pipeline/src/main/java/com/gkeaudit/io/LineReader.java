@@ -24,18 +24,54 @@ final class LineReader {
   private int pendingLength;
   private long pendingFullLength;
   private long lineNumber;
+  /** The chunk being split: bytes {@code [start, position)} belong to the record in progress. */
+  private final byte[] chunk = new byte[CHUNK];
+  private int chunkLength;
+  private int position;
+  private int start;
+  private boolean ended;
 
   LineReader(int maxRecordBytes, int keptPrefixBytes) {
     this.maxRecordBytes = maxRecordBytes;
     this.keptPrefixBytes = keptPrefixBytes;
   }
 
+  /** Reads the whole stream. */
   void read(InputStream in, Sink sink) throws IOException {
-    byte[] chunk = new byte[CHUNK];
-    int n;
-    while ((n = in.read(chunk)) >= 0) {
-      int start = 0;
-      for (int i = start; i < n; i++) {
+    while (read(in, sink, Integer.MAX_VALUE) > 0) {}
+  }
+
+  /**
+   * Reads up to {@code max} records and returns how many were handed to the sink: fewer than {@code max} only once
+   * the stream has ended (0 from then on). The next call goes on where this one stopped, so a stream can be read a
+   * batch at a time.
+   */
+  int read(InputStream in, Sink sink, int max) throws IOException {
+    int emitted = 0;
+    while (emitted < max) {
+      if (position == chunkLength) {
+        append(chunk, start, chunkLength - start);
+        start = 0;
+        position = 0;
+        chunkLength = 0;
+        if (ended) {
+          return emitted;
+        }
+        int n = in.read(chunk);
+        if (n < 0) {
+          ended = true;
+          if (pendingFullLength > 0) {
+            emit(pending, 0, pendingLength, pendingFullLength, sink);
+            pendingLength = 0;
+            pendingFullLength = 0;
+            emitted++;
+          }
+          return emitted;
+        }
+        chunkLength = n;
+        continue;
+      }
+      for (int i = position; i < chunkLength; i++) {
         if (chunk[i] == '\n') {
           if (pendingFullLength == 0) {
             emit(chunk, start, i - start, i - start, sink);
@@ -46,15 +82,15 @@ final class LineReader {
             pendingFullLength = 0;
           }
           start = i + 1;
+          if (++emitted == max) {
+            position = i + 1;
+            return emitted;
+          }
         }
       }
-      append(chunk, start, n - start);
+      position = chunkLength;
     }
-    if (pendingFullLength > 0) {
-      emit(pending, 0, pendingLength, pendingFullLength, sink);
-      pendingLength = 0;
-      pendingFullLength = 0;
-    }
+    return emitted;
   }
 
   private void append(byte[] src, int offset, int length) {

@@ -31,7 +31,7 @@ public final class ParseRecords {
   static final Counter CLUSTER_MANAGER = Metrics.counter(METRICS_NAMESPACE, "records_cluster_manager");
   static final Counter DEAD_LETTERED = Metrics.counter(METRICS_NAMESPACE, "records_dead_letter");
   static final Counter LATE = Metrics.counter(METRICS_NAMESPACE, "records_late");
-  /** Which field gave each Pub/Sub message its event time (SPEC: the attribute, else the entry's timestamp). */
+  /** Which field gave each stream entry its event time (SPEC: the attribute, else the entry's timestamp). */
   private static final java.util.Map<String, Counter> TIMESTAMP_SOURCES = new java.util.concurrent.ConcurrentHashMap<>();
 
   private long maxEventNanos = Long.MIN_VALUE;
@@ -47,30 +47,40 @@ public final class ParseRecords {
   }
 
   /**
-   * Parses one Pub/Sub message and emits its outcome. The element keeps the timestamp its source gave it (the
-   * sink's timestamp attribute): a runner does not let an element move back in time. A late ClusterManager entry
-   * becomes a dead letter with reason "late"; a late entry of another service is dropped as any other one is.
+   * Parses one stream entry (a Pub/Sub message, or a line of a watched file) and emits its outcome. The element keeps
+   * the timestamp its source gave it: a runner does not let an element move back in time. A late ClusterManager
+   * entry becomes a dead letter with reason "late"; a late entry of another service is dropped as any other one is.
+   * A line over the size cap (only its prefix was kept) becomes a "too-large" dead letter, as in a file read once.
    */
-  ParseOutcome.Kind accept(PubsubEntry message, String source, MultiOutputReceiver out) {
-    byte[] data = message.data();
+  ParseOutcome.Kind accept(StreamEntry entry, String source, MultiOutputReceiver out) {
+    byte[] data = entry.data();
+    Long lineNumber = entry.lineNumber() > 0 ? entry.lineNumber() : null;
+    if (entry.oversized()) {
+      read++;
+      deadLetter(
+          out, DeadLetter.TOO_LARGE,
+          "record of " + entry.fullLength() + " bytes exceeds the " + ReadAuditExports.MAX_RECORD_BYTES + "-byte cap",
+          source, lineNumber, data, 0, data.length, entry.fullLength());
+      return ParseOutcome.Kind.DEAD_LETTER;
+    }
     ParseOutcome outcome = LogEntryParser.parse(data, 0, data.length, source);
-    if (message.late() && outcome.kind() == ParseOutcome.Kind.CLUSTER_MANAGER) {
+    if (entry.late() && outcome.kind() == ParseOutcome.Kind.CLUSTER_MANAGER) {
       read++;
       LATE.inc();
       trackClock(outcome);
       deadLetter(
           out, DeadLetter.LATE,
-          "event time " + Times.format(message.timestampMillis() * Times.NANOS_PER_MILLI)
+          "event time " + Times.format(entry.timestampMillis() * Times.NANOS_PER_MILLI)
               + " arrived behind the stream's watermark "
-              + Times.format(message.watermarkMillis() * Times.NANOS_PER_MILLI)
+              + Times.format(entry.watermarkMillis() * Times.NANOS_PER_MILLI)
               + " (see --allowedLatenessMinutes and --idleWatermarkSeconds)",
-          source, null, data, 0, data.length, data.length);
+          source, lineNumber, data, 0, data.length, data.length);
       return ParseOutcome.Kind.DEAD_LETTER;
     }
     TIMESTAMP_SOURCES.computeIfAbsent(
-            message.timestampSource(), s -> Metrics.counter(METRICS_NAMESPACE, "pubsub_timestamp_from_" + s))
+            entry.timestampSource(), s -> Metrics.counter(METRICS_NAMESPACE, "stream_timestamp_from_" + s))
         .inc();
-    return route(outcome, data, 0, data.length, source, null, out, false);
+    return route(outcome, data, 0, data.length, source, lineNumber, out, false);
   }
 
   private ParseOutcome.Kind route(

@@ -1,15 +1,11 @@
 package com.gkeaudit.io;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.gkeaudit.model.Times;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,14 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.TreeMap;
 import org.apache.beam.sdk.coders.AtomicCoder;
-import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubClient;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubClient.IncomingMessage;
@@ -51,12 +43,11 @@ import org.slf4j.LoggerFactory;
  * watermark over the whole subscription, since a reader that happens to receive nothing could not know how far the
  * others have read.
  */
-public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, PubsubEntrySource.Checkpoint> {
+public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, PubsubEntrySource.Checkpoint> {
   private static final Logger LOG = LoggerFactory.getLogger(PubsubEntrySource.class);
   private static final int PULL_BATCH = 1000;
   private static final int ACK_BATCH = 2000;
   private static final int CHECK_SECONDS = 20;
-  private static final JsonFactory JSON = new JsonFactory();
 
   private final String subscription;
   private final long idleMillis;
@@ -112,7 +103,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
   }
 
   @Override
-  public UnboundedReader<List<PubsubEntry>> createReader(PipelineOptions options, Checkpoint restored)
+  public UnboundedReader<List<StreamEntry>> createReader(PipelineOptions options, Checkpoint restored)
       throws IOException {
     PubsubClient client = PubsubJsonClient.FACTORY.newClient(null, null, options.as(PubsubOptions.class));
     InputWatermark.Snapshot state = restored == null ? InputWatermark.Snapshot.initial() : restored.watermark();
@@ -125,8 +116,8 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
   }
 
   @Override
-  public Coder<List<PubsubEntry>> getOutputCoder() {
-    return ListCoder.of(PubsubEntry.Coder.of());
+  public Coder<List<StreamEntry>> getOutputCoder() {
+    return ListCoder.of(StreamEntry.Coder.of());
   }
 
   /**
@@ -135,54 +126,27 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
    * the current watermark (the publish time before anything was read) and leaves the estimate alone, so a broken
    * message cannot pull the watermark towards the wall clock.
    */
-  static PubsubEntry toEntry(IncomingMessage message, InputWatermark watermark, long wallMillis) {
+  static StreamEntry toEntry(IncomingMessage message, InputWatermark watermark, long wallMillis) {
     byte[] data = message.message().getData().toByteArray();
-    Long nanos = Times.parseRfc3339(message.message().getAttributesMap().get(PubsubEntry.TIMESTAMP_ATTRIBUTE));
-    String source = PubsubEntry.FROM_ATTRIBUTE;
+    Long nanos = Times.parseRfc3339(message.message().getAttributesMap().get(StreamEntry.TIMESTAMP_ATTRIBUTE));
+    String source = StreamEntry.FROM_ATTRIBUTE;
     if (nanos == null) {
-      nanos = entryTimestamp(data);
-      source = PubsubEntry.FROM_ENTRY;
+      nanos = StreamEntry.entryTimestamp(data);
+      source = StreamEntry.FROM_ENTRY;
     }
     long watermarkBefore = watermark.watermark(wallMillis);
     // The record id is the message id (the JSON client leaves the proto's messageId empty).
     if (nanos == null) {
       long millis = watermarkBefore == InputWatermark.NONE ? message.timestampMsSinceEpoch() : watermarkBefore;
-      return new PubsubEntry(
-          data, message.recordId(), millis, PubsubEntry.FROM_PUBLISH_TIME, false, watermarkBefore);
+      return new StreamEntry(
+          data, message.recordId(), millis, StreamEntry.FROM_PUBLISH_TIME, false, watermarkBefore);
     }
     long millis = Math.floorDiv(nanos, Times.NANOS_PER_MILLI);
     boolean late = watermark.onRead(millis, wallMillis);
-    return new PubsubEntry(data, message.recordId(), millis, source, late, watermarkBefore);
+    return new StreamEntry(data, message.recordId(), millis, source, late, watermarkBefore);
   }
 
-  /**
-   * The event time of a LogEntry as the parser reads it: its top-level {@code timestamp}, else its {@code
-   * receiveTimestamp}; null when it has neither or is not a JSON object.
-   */
-  static Long entryTimestamp(byte[] data) {
-    Long received = null;
-    try (JsonParser parser = JSON.createParser(data)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (value == JsonToken.VALUE_STRING && name.equals("timestamp")) {
-          return Times.parseRfc3339(parser.getText());
-        }
-        if (value == JsonToken.VALUE_STRING && name.equals("receiveTimestamp")) {
-          received = Times.parseRfc3339(parser.getText());
-        }
-        parser.skipChildren();
-      }
-      return received;
-    } catch (IOException e) {
-      return received;
-    }
-  }
-
-  static final class Reader extends UnboundedReader<List<PubsubEntry>> {
+  static final class Reader extends UnboundedReader<List<StreamEntry>> {
     private final PubsubEntrySource source;
     private final PubsubClient client;
     private final SubscriptionPath subscription;
@@ -193,7 +157,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
      * runner need not finalize every checkpoint (the DirectRunner finalizes only the one it resumes from).
      */
     private final Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
-    private List<PubsubEntry> current;
+    private List<StreamEntry> current;
     private long currentTimestamp;
 
     Reader(PubsubEntrySource source, PubsubClient client, InputWatermark watermark) {
@@ -230,12 +194,12 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
       if (pulled.isEmpty()) {
         return false;
       }
-      List<PubsubEntry> batch = new ArrayList<>(pulled.size());
+      List<StreamEntry> batch = new ArrayList<>(pulled.size());
       long oldest = Long.MAX_VALUE;
       for (IncomingMessage message : pulled) {
         unacknowledged.add(message.ackId());
         if (recent.firstSighting(message.recordId())) {
-          PubsubEntry entry = toEntry(message, watermark, now);
+          StreamEntry entry = toEntry(message, watermark, now);
           batch.add(entry);
           oldest = Math.min(oldest, entry.timestampMillis());
         }
@@ -249,7 +213,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
     }
 
     @Override
-    public List<PubsubEntry> getCurrent() {
+    public List<StreamEntry> getCurrent() {
       if (current == null) {
         throw new NoSuchElementException();
       }
@@ -335,30 +299,17 @@ public final class PubsubEntrySource extends UnboundedSource<List<PubsubEntry>, 
   static final class CheckpointCoder extends AtomicCoder<Checkpoint> {
     static final CheckpointCoder INSTANCE = new CheckpointCoder();
     private static final Coder<List<String>> ACK_IDS = ListCoder.of(StringUtf8Coder.of());
-    private static final Coder<Map<Long, Long>> RECENT = MapCoder.of(VarLongCoder.of(), VarLongCoder.of());
 
     @Override
     public void encode(Checkpoint checkpoint, OutputStream out) throws IOException {
       ACK_IDS.encode(checkpoint.ackIds, out);
-      InputWatermark.Snapshot s = checkpoint.watermark;
-      for (long value : new long[] {s.watermark(), s.newest(), s.lastReadWall(), s.flowingSinceWall()}) {
-        VarLongCoder.of().encode(value, out);
-      }
-      BooleanCoder.of().encode(s.caughtUp(), out);
-      RECENT.encode(new TreeMap<>(s.recent()), out);
+      InputWatermark.SnapshotCoder.INSTANCE.encode(checkpoint.watermark, out);
     }
 
     @Override
     public Checkpoint decode(InputStream in) throws IOException {
       List<String> ackIds = ACK_IDS.decode(in);
-      long[] values = new long[4];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = VarLongCoder.of().decode(in);
-      }
-      boolean caughtUp = BooleanCoder.of().decode(in);
-      Map<Long, Long> recent = RECENT.decode(in);
-      return new Checkpoint(
-          ackIds, new InputWatermark.Snapshot(values[0], values[1], values[2], values[3], caughtUp, recent), null);
+      return new Checkpoint(ackIds, InputWatermark.SnapshotCoder.INSTANCE.decode(in), null);
     }
   }
 }

@@ -161,6 +161,14 @@ public interface GkeAuditOptions extends PubsubOptions {
   void setIdleWatermarkSeconds(Integer value);
 
   @Description(
+      "With --inputFiles: seconds between polls of the patterns for new files; > 0 runs as a stream until stopped "
+          + "(files already there are read first), 0 = read the files once as a batch.")
+  @Default.Integer(0)
+  Integer getWatchIntervalSeconds();
+
+  void setWatchIntervalSeconds(Integer value);
+
+  @Description(
       "Streaming: minutes between re-reads of --clusterMetadata, so enrichment follows cluster changes. 0 = read once.")
   @Default.Integer(60)
   Integer getMetadataRefreshMinutes();

@@ -68,6 +68,10 @@ public final class OptionsValidator {
     nonNegative("--keyShards", options.getKeyShards());
     nonNegative("--allowedLatenessMinutes", options.getAllowedLatenessMinutes());
     positive("--idleWatermarkSeconds", options.getIdleWatermarkSeconds());
+    nonNegative("--watchIntervalSeconds", options.getWatchIntervalSeconds());
+    if (options.getWatchIntervalSeconds() > 0 && !notBlank(options.getInputFiles())) {
+      throw new IllegalArgumentException("--watchIntervalSeconds watches --inputFiles; a subscription is a stream already");
+    }
     nonNegative("--metadataRefreshMinutes", options.getMetadataRefreshMinutes());
     positive("--outputFlushSeconds", options.getOutputFlushSeconds());
     try {

@@ -469,7 +469,7 @@ public final class PublishExport {
    * under "other services") timed 1 second after {@code latestNanos}, in {@code project}. Deterministic: the same
    * input gives the same bytes.
    */
-  static byte[] afterTheLastEntry(long latestNanos, String project) {
+  public static byte[] afterTheLastEntry(long latestNanos, String project) {
     long nanos = latestNanos + 1_000_000_000L;
     String timestamp =
         DateTimeFormatter.ISO_INSTANT.format(

@@ -8,7 +8,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import com.gkeaudit.io.ParseRecords;
-import com.gkeaudit.io.PubsubEntry;
+import com.gkeaudit.io.StreamEntry;
 import com.gkeaudit.io.ReadPubsubEntries;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Live semantics of a stream read from Pub/Sub: messages as {@code PubsubEntrySource} emits them (a {@link
- * PubsubEntry}, stamped with its event time, flagged late when it arrived behind the watermark) are fed from a
+ * StreamEntry}, stamped with its event time, flagged late when it arrived behind the watermark) are fed from a
  * TestStream through {@link ReadPubsubEntries#parse}, {@link DedupeEntries} and {@link DetectFindings}, wired as
  * {@code GkeAuditPipeline.build} wires them (enrichment, a side-input join that changes no timing, is left out).
  */
@@ -67,21 +67,21 @@ class StreamingSemanticsTest {
       return new Delivery(line, at, messageId, true);
     }
 
-    TimestampedValue<PubsubEntry> message(long watermarkMillis) {
-      PubsubEntry entry = new PubsubEntry(line.getBytes(StandardCharsets.UTF_8), messageId, at.toEpochMilli(),
-          PubsubEntry.FROM_ATTRIBUTE, late, watermarkMillis);
+    TimestampedValue<StreamEntry> message(long watermarkMillis) {
+      StreamEntry entry = new StreamEntry(line.getBytes(StandardCharsets.UTF_8), messageId, at.toEpochMilli(),
+          StreamEntry.FROM_ATTRIBUTE, late, watermarkMillis);
       return TimestampedValue.of(entry, new org.joda.time.Instant(at.toEpochMilli()));
     }
   }
 
   /** Builds a TestStream of messages, tracking the watermark each late message is said to have missed. */
   private static final class Stream {
-    private TestStream.Builder<PubsubEntry> builder = TestStream.create(PubsubEntry.Coder.of());
+    private TestStream.Builder<StreamEntry> builder = TestStream.create(StreamEntry.Coder.of());
     private long watermark = Long.MIN_VALUE;
 
     @SuppressWarnings("unchecked")
     Stream deliver(Delivery... deliveries) {
-      List<TimestampedValue<PubsubEntry>> values = new ArrayList<>();
+      List<TimestampedValue<StreamEntry>> values = new ArrayList<>();
       for (Delivery d : deliveries) {
         values.add(d.message(watermark));
       }
@@ -100,7 +100,7 @@ class StreamingSemanticsTest {
       return watermarkTo(newest.plusMillis(1));
     }
 
-    TestStream<PubsubEntry> end() {
+    TestStream<StreamEntry> end() {
       return builder.advanceWatermarkToInfinity();
     }
   }
@@ -108,7 +108,7 @@ class StreamingSemanticsTest {
   private record Outputs(PCollection<String> events, PCollection<String> findings, PCollection<String> deadLetters) {}
 
   /** Parse, dedupe and detect as the pipeline does; outputs described as strings for PAssert. */
-  private static Outputs run(TestPipeline pipeline, TestStream<PubsubEntry> messages, RuleConfig config,
+  private static Outputs run(TestPipeline pipeline, TestStream<StreamEntry> messages, RuleConfig config,
       org.joda.time.Duration dedupeHorizon) {
     PCollectionTuple records = pipeline.apply("Messages", messages).apply("Parse", ReadPubsubEntries.parse(SUBSCRIPTION));
     PCollection<Long> clock = records.get(ParseRecords.CLOCK).setCoder(VarLongCoder.of());
@@ -126,7 +126,7 @@ class StreamingSemanticsTest {
             MapElements.into(TypeDescriptors.strings()).via(d -> d.reason() + " " + d.rawRecord())));
   }
 
-  private static Outputs run(TestPipeline pipeline, TestStream<PubsubEntry> messages, RuleConfig config) {
+  private static Outputs run(TestPipeline pipeline, TestStream<StreamEntry> messages, RuleConfig config) {
     return run(pipeline, messages, config, org.joda.time.Duration.standardHours(48));
   }
 
@@ -147,7 +147,7 @@ class StreamingSemanticsTest {
     Delivery lateChange = Delivery.of(change("SetLabels").request("{}"), T0, "m2").arrivingLate();
     Delivery lateK8s = Delivery.k8s(T0.plus(Duration.ofMinutes(10)), "m3").arrivingLate();
 
-    TestStream<PubsubEntry> stream = new Stream()
+    TestStream<StreamEntry> stream = new Stream()
         .deliver(onTime)
         .quietAfter(onTime.at())
         .deliver(lateChange, lateK8s)
@@ -166,7 +166,7 @@ class StreamingSemanticsTest {
     Delivery change = Delivery.of(change("SetLabels").request("{}"), T0, "m2");
     Delivery k8s = Delivery.k8s(T0.plus(Duration.ofMinutes(10)), "m3");
 
-    TestStream<PubsubEntry> stream = new Stream().deliver(change, k8s).deliver(onTime).end();
+    TestStream<StreamEntry> stream = new Stream().deliver(change, k8s).deliver(onTime).end();
 
     Outputs out = run(pipeline, stream, RuleConfig.defaults());
     PAssert.that(out.deadLetters()).empty();
@@ -205,7 +205,7 @@ class StreamingSemanticsTest {
    * The deliveries in {@code order} (indexes into the list), one message at a time; after each, the watermark moves
    * as far as it may without making an undelivered one late.
    */
-  private static TestStream<PubsubEntry> arriving(List<Delivery> all, String order) {
+  private static TestStream<StreamEntry> arriving(List<Delivery> all, String order) {
     Stream stream = new Stream();
     List<Delivery> toCome = new ArrayList<>();
     for (char c : order.toCharArray()) {
@@ -253,7 +253,7 @@ class StreamingSemanticsTest {
 
     // The watermark advances to the entry's own time (as far as it may without making the copy late): everything
     // before it is released downstream before the copy arrives.
-    TestStream<PubsubEntry> stream = new Stream()
+    TestStream<StreamEntry> stream = new Stream()
         .deliver(earlier, untrusted)
         .watermarkTo(untrusted.at())
         .deliver(again)
@@ -270,7 +270,7 @@ class StreamingSemanticsTest {
   @Test
   void copiesInOneBundleAndAcrossBundlesAreOneEvent(TestPipeline pipeline) {
     Delivery entry = Delivery.of(change("SetLabels").request("{}"), T0, "m1");
-    TestStream<PubsubEntry> stream = new Stream()
+    TestStream<StreamEntry> stream = new Stream()
         .deliver(entry, entry.redelivered("m2"))
         .deliver(entry.redelivered("m3"))
         .end();
@@ -290,7 +290,7 @@ class StreamingSemanticsTest {
     List<Finding> expected = reference(List.of(ROTATION, K8S_AN_HOUR_LATER), RuleConfig.defaults());
     assertThat(Findings.ofRule(expected, Rule.IP_ROTATION_STALLED).size(), is(0));
 
-    TestStream<PubsubEntry> stream = new Stream()
+    TestStream<StreamEntry> stream = new Stream()
         .deliver(ROTATION, K8S_AN_HOUR_LATER)
         .quietAfter(K8S_AN_HOUR_LATER.at())
         .end();
@@ -308,7 +308,7 @@ class StreamingSemanticsTest {
     assertThat(stalled.get(0).eventTimeNanos(), is(nanos(T0.plus(DAY))));
 
     // Quiet for a while first (the deadline's timer may fire only later), then the Kubernetes entry after it.
-    TestStream<PubsubEntry> stream = new Stream()
+    TestStream<StreamEntry> stream = new Stream()
         .deliver(ROTATION, K8S_AN_HOUR_LATER)
         .quietAfter(K8S_AN_HOUR_LATER.at())
         .deliver(dayLater)
@@ -328,7 +328,7 @@ class StreamingSemanticsTest {
     Delivery later = Delivery.k8s(T0.plus(Duration.ofHours(2)), "k8s");
     // The copy is handed over as not late (the source would flag it late by then; unflagged, it reaches the dedupe
     // step, whose state is what is checked here).
-    TestStream<PubsubEntry> stream = new Stream()
+    TestStream<StreamEntry> stream = new Stream()
         .deliver(entry, later)
         .quietAfter(later.at())
         .deliver(entry.redelivered("m2"))

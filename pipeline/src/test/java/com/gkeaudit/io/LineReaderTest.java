@@ -47,6 +47,45 @@ class LineReaderTest {
   }
 
   @Test
+  void readingABatchAtATimeGivesTheSameRecordsAndStopsShortOnlyAtTheEnd() throws IOException {
+    byte[] input = "a\r\nbb\n\n0123456789abcdef\nccc\nlast".getBytes(StandardCharsets.UTF_8);
+    read(input, 10, 3);
+    List<String> whole = new ArrayList<>(records);
+    whole.addAll(oversized);
+    for (int max : new int[] {1, 2, 5, 6, 100}) {
+      List<String> seen = new ArrayList<>();
+      LineReader reader = new LineReader(10, 4);
+      InputStream in = new ByteArrayInputStream(input) {
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+          return super.read(b, off, Math.min(len, 3));
+        }
+      };
+      LineReader.Sink sink = new LineReader.Sink() {
+        @Override
+        public void record(byte[] buf, int offset, int length, long lineNumber) {
+          seen.add(lineNumber + ":" + new String(buf, offset, length, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void oversized(byte[] prefix, int prefixLength, long fullLength, long lineNumber) {
+          seen.add(lineNumber + ":" + new String(prefix, 0, prefixLength, StandardCharsets.UTF_8) + "/" + fullLength);
+        }
+      };
+      int got;
+      List<Integer> counts = new ArrayList<>();
+      while ((got = reader.read(in, sink, max)) == max) {
+        counts.add(got);
+      }
+      assertThat("batches of " + max, seen.size(), is(counts.size() * max + got));
+      assertThat("and nothing after the end", reader.read(in, sink, max), is(0));
+      List<String> expected = new ArrayList<>(whole);
+      expected.sort(java.util.Comparator.comparingInt(r -> Integer.parseInt(r.substring(0, r.indexOf(':')))));
+      assertThat("batches of " + max, seen, is(expected));
+    }
+  }
+
+  @Test
   void aTrailingNewlineDoesNotMakeAnExtraRecord() throws IOException {
     read("one\ntwo\n".getBytes(StandardCharsets.UTF_8), 100, 1000);
     assertThat(records, contains("1:one", "2:two"));

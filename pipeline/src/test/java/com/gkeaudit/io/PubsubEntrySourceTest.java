@@ -35,7 +35,7 @@ class PubsubEntrySourceTest {
   }
 
   private static Long entryTimestamp(String text) {
-    return PubsubEntrySource.entryTimestamp(text.getBytes(StandardCharsets.UTF_8));
+    return StreamEntry.entryTimestamp(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** JSON with single quotes for readability. */
@@ -99,13 +99,13 @@ class PubsubEntrySourceTest {
   @Test
   void invalidUtf8GivesTheTimeReadBeforeItOrNone() {
     // After the timestamp: the timestamp (the parser dead-letters the entry; it only needs an event time to flow).
-    assertThat(PubsubEntrySource.entryTimestamp(
+    assertThat(StreamEntry.entryTimestamp(
         withInvalidUtf8(json("{'timestamp': '" + T + "', 'textPayload': '"), "'}")), is(nanos(T)));
     // Before any time field: none, without throwing.
-    assertThat(PubsubEntrySource.entryTimestamp(
+    assertThat(StreamEntry.entryTimestamp(
         withInvalidUtf8(json("{'textPayload': '"), json("', 'timestamp': '" + T + "'}"))), is(nullValue()));
     // Inside the timestamp itself: not a time.
-    assertThat(PubsubEntrySource.entryTimestamp(
+    assertThat(StreamEntry.entryTimestamp(
         withInvalidUtf8(json("{'receiveTimestamp': '" + RECEIVED + "', 'timestamp': '2026"), "'}")),
         is(nanos(RECEIVED)));
   }
@@ -130,11 +130,11 @@ class PubsubEntrySourceTest {
 
   @Test
   void theSinksAttributeComesFirst() {
-    PubsubEntry entry = PubsubEntrySource.toEntry(
-        message(ENTRY, Map.of(PubsubEntry.TIMESTAMP_ATTRIBUTE, ATTRIBUTE), "m1"), fresh(), WALL);
+    StreamEntry entry = PubsubEntrySource.toEntry(
+        message(ENTRY, Map.of(StreamEntry.TIMESTAMP_ATTRIBUTE, ATTRIBUTE), "m1"), fresh(), WALL);
     assertThat(entry.timestampMillis(), is(millis(ATTRIBUTE)));
-    assertThat(entry.timestampSource(), is(PubsubEntry.FROM_ATTRIBUTE));
-    assertThat(entry.messageId(), is("m1"));
+    assertThat(entry.timestampSource(), is(StreamEntry.FROM_ATTRIBUTE));
+    assertThat(entry.recordId(), is("m1"));
     assertThat(new String(entry.data(), StandardCharsets.UTF_8), is(ENTRY));
     assertThat(entry.late(), is(false));
     assertThat(entry.watermarkMillis(), is(InputWatermark.NONE));
@@ -144,11 +144,11 @@ class PubsubEntrySourceTest {
   void missingOrInvalidAttributeFallsBackToTheEntrysTimestamp() {
     for (Map<String, String> attributes : List.of(
         Map.<String, String>of(),
-        Map.of(PubsubEntry.TIMESTAMP_ATTRIBUTE, "yesterday"),
-        Map.of(PubsubEntry.TIMESTAMP_ATTRIBUTE, ""),
+        Map.of(StreamEntry.TIMESTAMP_ATTRIBUTE, "yesterday"),
+        Map.of(StreamEntry.TIMESTAMP_ATTRIBUTE, ""),
         Map.of("other", ATTRIBUTE))) {
-      PubsubEntry entry = PubsubEntrySource.toEntry(message(ENTRY, attributes, "m1"), fresh(), WALL);
-      assertThat(attributes.toString(), entry.timestampSource(), is(PubsubEntry.FROM_ENTRY));
+      StreamEntry entry = PubsubEntrySource.toEntry(message(ENTRY, attributes, "m1"), fresh(), WALL);
+      assertThat(attributes.toString(), entry.timestampSource(), is(StreamEntry.FROM_ENTRY));
       // Nanoseconds are floored to the millisecond.
       assertThat(entry.timestampMillis(), is(millis("2026-11-10T10:00:00.123Z")));
     }
@@ -156,38 +156,38 @@ class PubsubEntrySourceTest {
 
   @Test
   void receiveTimestampIsStillTheEntrysTime() {
-    PubsubEntry entry = PubsubEntrySource.toEntry(
+    StreamEntry entry = PubsubEntrySource.toEntry(
         message(json("{'receiveTimestamp': '" + RECEIVED + "'}"), Map.of(), "m1"), fresh(), WALL);
-    assertThat(entry.timestampSource(), is(PubsubEntry.FROM_ENTRY));
+    assertThat(entry.timestampSource(), is(StreamEntry.FROM_ENTRY));
     assertThat(entry.timestampMillis(), is(millis(RECEIVED)));
   }
 
   @Test
   void neitherGivesThePublishTime() {
-    PubsubEntry entry = PubsubEntrySource.toEntry(message("not json", Map.of(), "m9"), fresh(), WALL);
-    assertThat(entry.timestampSource(), is(PubsubEntry.FROM_PUBLISH_TIME));
+    StreamEntry entry = PubsubEntrySource.toEntry(message("not json", Map.of(), "m9"), fresh(), WALL);
+    assertThat(entry.timestampSource(), is(StreamEntry.FROM_PUBLISH_TIME));
     assertThat(entry.timestampMillis(), is(PUBLISHED_MILLIS));
-    assertThat(entry.messageId(), is("m9"));
+    assertThat(entry.recordId(), is("m9"));
 
     byte[] invalid = withInvalidUtf8("{\"textPayload\": \"", "\"}");
-    PubsubEntry bad = PubsubEntrySource.toEntry(message(invalid, Map.of(), "m10"), fresh(), WALL);
-    assertThat(bad.timestampSource(), is(PubsubEntry.FROM_PUBLISH_TIME));
+    StreamEntry bad = PubsubEntrySource.toEntry(message(invalid, Map.of(), "m10"), fresh(), WALL);
+    assertThat(bad.timestampSource(), is(StreamEntry.FROM_PUBLISH_TIME));
     assertThat(bad.data(), is(invalid));
   }
 
   @Test
   void anEntryBehindTheWatermarkIsMarkedLateWithTheWatermarkItMissed() {
     InputWatermark watermark = fresh();
-    PubsubEntrySource.toEntry(message(ENTRY, Map.of(PubsubEntry.TIMESTAMP_ATTRIBUTE, ATTRIBUTE), "m1"), watermark,
+    PubsubEntrySource.toEntry(message(ENTRY, Map.of(StreamEntry.TIMESTAMP_ATTRIBUTE, ATTRIBUTE), "m1"), watermark,
         WALL);
     // Quiet for the idle span: the watermark moves just past the attribute's time.
     long expectedWatermark = millis(ATTRIBUTE) + 1;
-    PubsubEntry late = PubsubEntrySource.toEntry(
-        message(ENTRY, Map.of(PubsubEntry.TIMESTAMP_ATTRIBUTE, "2026-11-10T09:00:00Z"), "m2"), watermark,
+    StreamEntry late = PubsubEntrySource.toEntry(
+        message(ENTRY, Map.of(StreamEntry.TIMESTAMP_ATTRIBUTE, "2026-11-10T09:00:00Z"), "m2"), watermark,
         WALL + 10_000);
     assertThat(late.late(), is(true));
     assertThat(late.watermarkMillis(), is(expectedWatermark));
-    PubsubEntry onTime = PubsubEntrySource.toEntry(message(ENTRY, Map.of(), "m3"), watermark, WALL + 10_001);
+    StreamEntry onTime = PubsubEntrySource.toEntry(message(ENTRY, Map.of(), "m3"), watermark, WALL + 10_001);
     assertThat(onTime.late(), is(false));
     assertThat(onTime.watermarkMillis(), is(expectedWatermark));
   }
@@ -199,26 +199,30 @@ class PubsubEntrySourceTest {
   }
 
   @Test
-  void pubsubEntryCoderRoundTrips() throws Exception {
+  void streamEntryCoderRoundTrips() throws Exception {
     byte[] invalid = withInvalidUtf8("{", "}");
-    for (PubsubEntry entry : List.of(
-        new PubsubEntry(ENTRY.getBytes(StandardCharsets.UTF_8), "m1", millis(T), PubsubEntry.FROM_ATTRIBUTE, false,
+    for (StreamEntry entry : List.of(
+        new StreamEntry(ENTRY.getBytes(StandardCharsets.UTF_8), "m1", millis(T), StreamEntry.FROM_ATTRIBUTE, false,
             InputWatermark.NONE),
-        new PubsubEntry(invalid, "", -1, PubsubEntry.FROM_PUBLISH_TIME, true, millis(T)),
-        new PubsubEntry(new byte[0], "m\u00e9", Long.MAX_VALUE, PubsubEntry.FROM_ENTRY, true, Long.MIN_VALUE))) {
+        new StreamEntry(invalid, "", -1, StreamEntry.FROM_PUBLISH_TIME, true, millis(T)),
+        new StreamEntry(new byte[0], "m\u00e9", Long.MAX_VALUE, StreamEntry.FROM_ENTRY, true, Long.MIN_VALUE),
+        new StreamEntry(new byte[] {'{'}, "/exports/a.json.gz", millis(T), StreamEntry.FROM_FILE_MODIFIED, false,
+            InputWatermark.NONE, 42, 17L << 20))) {
       for (Coder.Context context : List.of(Coder.Context.OUTER, Coder.Context.NESTED)) {
-        PubsubEntry decoded = roundTrip(PubsubEntry.Coder.of(), context, entry);
+        StreamEntry decoded = roundTrip(StreamEntry.Coder.of(), context, entry);
         assertThat(decoded.data(), is(entry.data()));
-        assertThat(decoded.messageId(), is(entry.messageId()));
+        assertThat(decoded.recordId(), is(entry.recordId()));
         assertThat(decoded.timestampMillis(), is(entry.timestampMillis()));
         assertThat(decoded.timestampSource(), is(entry.timestampSource()));
         assertThat(decoded.late(), is(entry.late()));
         assertThat(decoded.watermarkMillis(), is(entry.watermarkMillis()));
+        assertThat(decoded.lineNumber(), is(entry.lineNumber()));
+        assertThat(decoded.fullLength(), is(entry.fullLength()));
       }
-      CoderProperties.structuralValueDecodeEncodeEqual(PubsubEntry.Coder.of(), entry);
-      CoderProperties.coderDeterministic(PubsubEntry.Coder.of(), entry, entry);
+      CoderProperties.structuralValueDecodeEncodeEqual(StreamEntry.Coder.of(), entry);
+      CoderProperties.coderDeterministic(StreamEntry.Coder.of(), entry, entry);
     }
-    CoderProperties.coderSerializable(PubsubEntry.Coder.of());
+    CoderProperties.coderSerializable(StreamEntry.Coder.of());
   }
 
   @Test

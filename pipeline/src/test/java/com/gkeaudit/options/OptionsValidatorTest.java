@@ -57,6 +57,18 @@ class OptionsValidatorTest {
         is("--allowedLatenessMinutes must be zero or more, got -1"));
   }
 
+  @Test
+  void watchedFilesPollEveryNSecondsOrNever() {
+    validate("--inputFiles=x", "--outputDir=/tmp/out", "--watchIntervalSeconds=0");
+    validate("--inputFiles=x", "--outputDir=/tmp/out", "--watchIntervalSeconds=60");
+    assertThat(
+        error("--inputFiles=x", "--outputDir=/tmp/out", "--watchIntervalSeconds=-1"),
+        is("--watchIntervalSeconds must be zero or more, got -1"));
+    assertThat(
+        error("--inputSubscription=projects/p/subscriptions/s", "--outputDir=/tmp/out", "--watchIntervalSeconds=5"),
+        is("--watchIntervalSeconds watches --inputFiles; a subscription is a stream already"));
+  }
+
   private static void validate(String... args) {
     OptionsValidator.validate(PipelineOptionsFactory.fromArgs(args).as(GkeAuditOptions.class));
   }

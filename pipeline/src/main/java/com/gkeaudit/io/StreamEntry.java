@@ -1,0 +1,119 @@
+package com.gkeaudit.io;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.gkeaudit.model.Times;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+
+/**
+ * One record of a stream as read, by {@link PubsubEntrySource} (a log sink's Pub/Sub message) or {@link
+ * WatchedExportsSource} (a line of an export file): the LogEntry bytes untouched, its event time and which field gave
+ * it, and whether it arrived behind the input's watermark.
+ *
+ * @param recordId the message id, or the path of the file the line was read from
+ * @param timestampSource {@link #FROM_ATTRIBUTE}, {@link #FROM_ENTRY}, {@link #FROM_PUBLISH_TIME} or {@link
+ *     #FROM_FILE_MODIFIED}
+ * @param watermarkMillis the input's watermark when the record was read (explains a late one)
+ * @param lineNumber the line's number in its file (1-based); 0 for a message
+ * @param fullLength the record's size in bytes: larger than {@code data} when only a prefix of an oversized line was
+ *     kept (it becomes a "too-large" dead letter)
+ */
+public record StreamEntry(
+    byte[] data, String recordId, long timestampMillis, String timestampSource, boolean late, long watermarkMillis,
+    long lineNumber, long fullLength) {
+  /** The attribute a Cloud Logging sink sets on each message: the entry's timestamp. */
+  public static final String TIMESTAMP_ATTRIBUTE = "logging.googleapis.com/timestamp";
+
+  public static final String FROM_ATTRIBUTE = "attribute";
+  /** No (valid) attribute, or a line of a file: the LogEntry's own {@code timestamp} (else its receiveTimestamp). */
+  public static final String FROM_ENTRY = "entry";
+  /** Neither: the publish time, only so the message can flow to its dead letter. */
+  public static final String FROM_PUBLISH_TIME = "publish-time";
+  /** A line without a usable timestamp: its file's last-modified time, only so it can flow to its dead letter. */
+  public static final String FROM_FILE_MODIFIED = "file-modified";
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** A Pub/Sub message: whole, with no line number. */
+  public StreamEntry(
+      byte[] data, String recordId, long timestampMillis, String timestampSource, boolean late, long watermarkMillis) {
+    this(data, recordId, timestampMillis, timestampSource, late, watermarkMillis, 0, data.length);
+  }
+
+  /** Whether only a prefix of the record was kept because it exceeds the size cap. */
+  public boolean oversized() {
+    return fullLength > data.length;
+  }
+
+  /**
+   * The event time of a LogEntry as the parser reads it: its top-level {@code timestamp}, else its {@code
+   * receiveTimestamp}; null when it has neither or is not a JSON object.
+   */
+  static Long entryTimestamp(byte[] data) {
+    Long received = null;
+    try (JsonParser parser = JSON.createParser(data)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (value == JsonToken.VALUE_STRING && name.equals("timestamp")) {
+          return Times.parseRfc3339(parser.getText());
+        }
+        if (value == JsonToken.VALUE_STRING && name.equals("receiveTimestamp")) {
+          received = Times.parseRfc3339(parser.getText());
+        }
+        parser.skipChildren();
+      }
+      return received;
+    } catch (IOException e) {
+      return received;
+    }
+  }
+
+  /** Explicit and compact: the payload is most of the element, so it is written as raw bytes. */
+  public static final class Coder extends AtomicCoder<StreamEntry> {
+    private static final Coder INSTANCE = new Coder();
+
+    public static Coder of() {
+      return INSTANCE;
+    }
+
+    @Override
+    public void encode(StreamEntry entry, OutputStream out) throws IOException {
+      ByteArrayCoder.of().encode(entry.data(), out);
+      StringUtf8Coder.of().encode(entry.recordId(), out);
+      VarLongCoder.of().encode(entry.timestampMillis(), out);
+      StringUtf8Coder.of().encode(entry.timestampSource(), out);
+      BooleanCoder.of().encode(entry.late(), out);
+      VarLongCoder.of().encode(entry.watermarkMillis(), out);
+      VarLongCoder.of().encode(entry.lineNumber(), out);
+      VarLongCoder.of().encode(entry.fullLength(), out);
+    }
+
+    @Override
+    public StreamEntry decode(InputStream in) throws IOException {
+      return new StreamEntry(
+          ByteArrayCoder.of().decode(in),
+          StringUtf8Coder.of().decode(in),
+          VarLongCoder.of().decode(in),
+          StringUtf8Coder.of().decode(in),
+          BooleanCoder.of().decode(in),
+          VarLongCoder.of().decode(in),
+          VarLongCoder.of().decode(in),
+          VarLongCoder.of().decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+}
