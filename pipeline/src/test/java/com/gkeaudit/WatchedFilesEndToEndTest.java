@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +66,7 @@ class WatchedFilesEndToEndTest {
         .sorted(java.util.Comparator.comparing((Path f) -> LOGS.relativize(f).subpath(1, 5).toString())
             .thenComparing(Path::toString))
         .toList();
-    long newestEarly = Math.max(newest(early), early.stream().mapToLong(WatchedFilesEndToEndTest::hourEnd).max()
-        .getAsLong());
+    long newestEarly = newest(early);
     long newestAll = Math.max(newestEarly, newest(later));
     assertThat("the later files hold nothing older than the early ones' newest", oldest(later),
         greaterThan(newestEarly));
@@ -97,7 +95,6 @@ class WatchedFilesEndToEndTest {
       copyInto(watched, later, staging);
       Path afterLast = staging.resolve("after-last.json");
       Files.write(afterLast, PublishExport.afterTheLastEntry(newestAll * Times.NANOS_PER_MILLI, "sample-project"));
-      Files.setLastModifiedTime(afterLast, FileTime.fromMillis(newestAll + 1_000));
       Files.createDirectories(watched.resolve("zz"));
       Files.move(afterLast, watched.resolve("zz/after-last.json"), StandardCopyOption.ATOMIC_MOVE);
 
@@ -128,24 +125,13 @@ class WatchedFilesEndToEndTest {
     return relative.subpath(1, 4).toString();
   }
 
-  /**
-   * The end of a sample file's hour ({@code <log>/YYYY/MM/DD/HH:00:00_HH:59:59_S0.json}): its last-modified time as a
-   * sink writes it, and the event time of its lines without a timestamp. A plain copy would stamp them with today.
-   */
-  private static long hourEnd(Path file) {
-    Path relative = LOGS.relativize(file);
-    String name = relative.getFileName().toString();
-    return java.time.Instant.parse(String.join("-", relative.subpath(1, 4).toString().split("/")) + "T"
-        + name.substring(9, 17) + "Z").toEpochMilli();
-  }
-
   /** Copies the files under the watched directory, each written beside it first and moved in whole. */
   private static void copyInto(Path watched, List<Path> files, Path staging) throws IOException {
     for (Path file : files) {
       Path target = watched.resolve(LOGS.relativize(file).toString());
       Path temp = staging.resolve("copy.tmp");
+      // A plain copy, stamped with today: the few lines without any timestamp must not drag the watermark there.
       Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
-      Files.setLastModifiedTime(temp, FileTime.fromMillis(hourEnd(file)));
       Files.createDirectories(target.getParent());
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -81,6 +81,14 @@ final class InputWatermark {
     return late;
   }
 
+  /**
+   * Where to place an entry with no event time of its own (it is bound for its dead letter): at the watermark, so it
+   * is not late and moves nothing; before anything was read, at {@code fallbackMillis} (a publish or file time).
+   */
+  static long placeUntimed(long watermarkBefore, long fallbackMillis) {
+    return watermarkBefore == NONE ? fallbackMillis : watermarkBefore;
+  }
+
   /** A pull found the subscription empty: everything published so far has been read. */
   void onEmptyPull() {
     caughtUp = true;

@@ -137,9 +137,8 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
     long watermarkBefore = watermark.watermark(wallMillis);
     // The record id is the message id (the JSON client leaves the proto's messageId empty).
     if (nanos == null) {
-      long millis = watermarkBefore == InputWatermark.NONE ? message.timestampMsSinceEpoch() : watermarkBefore;
-      return new StreamEntry(
-          data, message.recordId(), millis, StreamEntry.FROM_PUBLISH_TIME, false, watermarkBefore);
+      long millis = InputWatermark.placeUntimed(watermarkBefore, message.timestampMsSinceEpoch());
+      return new StreamEntry(data, message.recordId(), millis, StreamEntry.FROM_NONE, false, watermarkBefore);
     }
     long millis = Math.floorDiv(nanos, Times.NANOS_PER_MILLI);
     boolean late = watermark.onRead(millis, wallMillis);

@@ -19,8 +19,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * it, and whether it arrived behind the input's watermark.
  *
  * @param recordId the message id, or the path of the file the line was read from
- * @param timestampSource {@link #FROM_ATTRIBUTE}, {@link #FROM_ENTRY}, {@link #FROM_PUBLISH_TIME} or {@link
- *     #FROM_FILE_MODIFIED}
+ * @param timestampSource {@link #FROM_ATTRIBUTE}, {@link #FROM_ENTRY} or {@link #FROM_NONE}
  * @param watermarkMillis the input's watermark when the record was read (explains a late one)
  * @param lineNumber the line's number in its file (1-based); 0 for a message
  * @param fullLength the record's size in bytes: larger than {@code data} when only a prefix of an oversized line was
@@ -35,10 +34,11 @@ public record StreamEntry(
   public static final String FROM_ATTRIBUTE = "attribute";
   /** No (valid) attribute, or a line of a file: the LogEntry's own {@code timestamp} (else its receiveTimestamp). */
   public static final String FROM_ENTRY = "entry";
-  /** Neither: the publish time, only so the message can flow to its dead letter. */
-  public static final String FROM_PUBLISH_TIME = "publish-time";
-  /** A line without a usable timestamp: its file's last-modified time, only so it can flow to its dead letter. */
-  public static final String FROM_FILE_MODIFIED = "file-modified";
+  /**
+   * No usable timestamp anywhere: not a LogEntry, bound for its dead letter. It is placed at the input's watermark
+   * ({@link InputWatermark#placeUntimed}) and leaves the estimate alone.
+   */
+  public static final String FROM_NONE = "none";
 
   private static final JsonFactory JSON = new JsonFactory();
 

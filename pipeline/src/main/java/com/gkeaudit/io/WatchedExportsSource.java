@@ -127,11 +127,15 @@ public final class WatchedExportsSource
       InputWatermark watermark, long wallMillis) {
     byte[] data = Arrays.copyOfRange(buf, offset, offset + length);
     Long nanos = fullLength > length ? null : StreamEntry.entryTimestamp(data);
-    long millis = nanos == null ? fileModifiedMillis : Math.floorDiv(nanos, Times.NANOS_PER_MILLI);
-    String source = nanos == null ? StreamEntry.FROM_FILE_MODIFIED : StreamEntry.FROM_ENTRY;
     long watermarkBefore = watermark.watermark(wallMillis);
+    if (nanos == null) {
+      long millis = InputWatermark.placeUntimed(watermarkBefore, fileModifiedMillis);
+      return new StreamEntry(
+          data, path, millis, StreamEntry.FROM_NONE, false, watermarkBefore, lineNumber, fullLength);
+    }
+    long millis = Math.floorDiv(nanos, Times.NANOS_PER_MILLI);
     boolean late = watermark.onRead(millis, wallMillis);
-    return new StreamEntry(data, path, millis, source, late, watermarkBefore, lineNumber, fullLength);
+    return new StreamEntry(data, path, millis, StreamEntry.FROM_ENTRY, late, watermarkBefore, lineNumber, fullLength);
   }
 
   /** A file being read: its lines are split by {@link LineReader}, a batch at a time. */

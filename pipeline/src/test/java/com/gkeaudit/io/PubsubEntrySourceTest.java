@@ -163,15 +163,15 @@ class PubsubEntrySourceTest {
   }
 
   @Test
-  void neitherGivesThePublishTime() {
+  void neitherGivesThePublishTimeBeforeAnythingWasRead() {
     StreamEntry entry = PubsubEntrySource.toEntry(message("not json", Map.of(), "m9"), fresh(), WALL);
-    assertThat(entry.timestampSource(), is(StreamEntry.FROM_PUBLISH_TIME));
+    assertThat(entry.timestampSource(), is(StreamEntry.FROM_NONE));
     assertThat(entry.timestampMillis(), is(PUBLISHED_MILLIS));
     assertThat(entry.recordId(), is("m9"));
 
     byte[] invalid = withInvalidUtf8("{\"textPayload\": \"", "\"}");
     StreamEntry bad = PubsubEntrySource.toEntry(message(invalid, Map.of(), "m10"), fresh(), WALL);
-    assertThat(bad.timestampSource(), is(StreamEntry.FROM_PUBLISH_TIME));
+    assertThat(bad.timestampSource(), is(StreamEntry.FROM_NONE));
     assertThat(bad.data(), is(invalid));
   }
 
@@ -204,9 +204,9 @@ class PubsubEntrySourceTest {
     for (StreamEntry entry : List.of(
         new StreamEntry(ENTRY.getBytes(StandardCharsets.UTF_8), "m1", millis(T), StreamEntry.FROM_ATTRIBUTE, false,
             InputWatermark.NONE),
-        new StreamEntry(invalid, "", -1, StreamEntry.FROM_PUBLISH_TIME, true, millis(T)),
+        new StreamEntry(invalid, "", -1, StreamEntry.FROM_NONE, true, millis(T)),
         new StreamEntry(new byte[0], "m\u00e9", Long.MAX_VALUE, StreamEntry.FROM_ENTRY, true, Long.MIN_VALUE),
-        new StreamEntry(new byte[] {'{'}, "/exports/a.json.gz", millis(T), StreamEntry.FROM_FILE_MODIFIED, false,
+        new StreamEntry(new byte[] {'{'}, "/exports/a.json.gz", millis(T), StreamEntry.FROM_NONE, false,
             InputWatermark.NONE, 42, 17L << 20))) {
       for (Coder.Context context : List.of(Coder.Context.OUTER, Coder.Context.NESTED)) {
         StreamEntry decoded = roundTrip(StreamEntry.Coder.of(), context, entry);

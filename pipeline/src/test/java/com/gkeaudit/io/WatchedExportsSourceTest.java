@@ -165,7 +165,7 @@ class WatchedExportsSourceTest {
     assertThat(big.oversized(), is(true));
     assertThat(big.fullLength(), is(5000L));
     assertThat(big.lineNumber(), is(2L));
-    assertThat(big.timestampSource(), is(StreamEntry.FROM_FILE_MODIFIED));
+    assertThat(big.timestampSource(), is(StreamEntry.FROM_NONE));
     assertThat(big.timestampMillis(), is(Files.getLastModifiedTime(file).toMillis()));
     assertThat(batch.get(2).oversized(), is(false));
   }
