@@ -1,5 +1,6 @@
 package com.gkeaudit.io;
 
+import java.nio.charset.StandardCharsets;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
 import com.gkeaudit.model.Times;
@@ -55,6 +56,12 @@ public final class ParseRecords {
   ParseOutcome.Kind accept(StreamEntry entry, String source, MultiOutputReceiver out) {
     byte[] data = entry.data();
     Long lineNumber = entry.lineNumber() > 0 ? entry.lineNumber() : null;
+    if (entry.isReadFailure()) {
+      deadLetter(
+          out, DeadLetter.UNREADABLE, new String(data, StandardCharsets.UTF_8), source, null, data, 0, data.length,
+          data.length);
+      return ParseOutcome.Kind.DEAD_LETTER;
+    }
     if (entry.oversized()) {
       read++;
       deadLetter(

@@ -7,6 +7,7 @@ import com.gkeaudit.model.Times;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -39,6 +40,11 @@ public record StreamEntry(
    * ({@link InputWatermark#placeUntimed}) and leaves the estimate alone.
    */
   public static final String FROM_NONE = "none";
+  /**
+   * Not a record: reading a watched file failed at this point (a corrupt gzip member, a vanished object). Its data
+   * is the error, and it becomes an "unreadable-input" dead letter, as a file read once would.
+   */
+  public static final String UNREADABLE = "unreadable";
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -46,6 +52,17 @@ public record StreamEntry(
   public StreamEntry(
       byte[] data, String recordId, long timestampMillis, String timestampSource, boolean late, long watermarkMillis) {
     this(data, recordId, timestampMillis, timestampSource, late, watermarkMillis, 0, data.length);
+  }
+
+  /** The failure to read {@code path} after {@code linesRead} lines, placed at the watermark like untimed data. */
+  static StreamEntry unreadable(String path, long linesRead, String error, long watermarkMillis, long placeMillis) {
+    byte[] what = ("reading stopped after " + linesRead + " lines: " + error).getBytes(StandardCharsets.UTF_8);
+    return new StreamEntry(what, path, placeMillis, UNREADABLE, false, watermarkMillis, 0, what.length);
+  }
+
+  /** Whether this is a read failure rather than a record. */
+  public boolean isReadFailure() {
+    return UNREADABLE.equals(timestampSource);
   }
 
   /** Whether only a prefix of the record was kept because it exceeds the size cap. */

@@ -172,6 +172,8 @@ public final class WatchedExportsSource
     private String resumePath;
     private long resumeLines;
     private OpenFile open;
+    /** Files that could not be opened since the last batch, as dead-letter entries for the next one. */
+    private final List<StreamEntry> failures = new ArrayList<>();
     private long lastPollWall = -1;
     private List<StreamEntry> current;
     private long currentTimestamp;
@@ -194,7 +196,8 @@ public final class WatchedExportsSource
     public boolean advance() throws IOException {
       current = null;
       long now = System.currentTimeMillis();
-      List<StreamEntry> batch = new ArrayList<>();
+      List<StreamEntry> batch = new ArrayList<>(failures);
+      failures.clear();
       while (batch.size() < BATCH) {
         if (open == null) {
           if (queue.isEmpty()) {
@@ -235,8 +238,9 @@ public final class WatchedExportsSource
             }
           }, wanted);
         } catch (IOException e) {
-          // A corrupt gzip member or a vanished object: keep what was read, and move on.
+          // A corrupt gzip member or a vanished object: keep what was read, dead-letter the failure, move on.
           LOG.warn("reading {} stopped after {} lines: {}", file.path, file.emitted, e.toString());
+          batch.add(failure(file.path, file.emitted, e, now));
           got = 0;
           wanted = 1;
         }
@@ -311,12 +315,19 @@ public final class WatchedExportsSource
         return file;
       } catch (IOException e) {
         LOG.warn("cannot read {}: {}", path, e.toString());
+        failures.add(failure(path, 0, e, System.currentTimeMillis()));
         if (file != null) {
           close(file);
         }
         done.add(path);
         return null;
       }
+    }
+
+    private StreamEntry failure(String path, long linesRead, IOException e, long wallMillis) {
+      long watermarkNow = watermark.watermark(wallMillis);
+      return StreamEntry.unreadable(
+          path, linesRead, e.toString(), watermarkNow, InputWatermark.placeUntimed(watermarkNow, wallMillis));
     }
 
     private void finish(OpenFile file) {

@@ -122,6 +122,29 @@ class WatchedExportsSourceTest {
   }
 
   @Test
+  void aCorruptGzipKeepsItsReadableLinesAndBecomesOneReadFailure(@TempDir Path dir) throws IOException {
+    write(dir.resolve("2026/11/10/08.json.gz"), 400);
+    Path whole = dir.resolve("2026/11/10/08.json.gz");
+    byte[] gzip = Files.readAllBytes(whole);
+    Files.write(whole, java.util.Arrays.copyOf(gzip, gzip.length / 2)); // truncated mid-stream
+    write(dir.resolve("2026/11/10/09.json"), 2);
+
+    UnboundedReader<List<StreamEntry>> reader = source(dir).createReader(OPTIONS, null);
+    List<StreamEntry> entries = new ArrayList<>();
+    for (boolean more = reader.start(); more; more = reader.advance()) {
+      entries.addAll(reader.getCurrent());
+    }
+    List<StreamEntry> failures = entries.stream().filter(StreamEntry::isReadFailure).toList();
+    assertThat(failures.size(), is(1));
+    assertThat(failures.get(0).recordId(), is(whole.toString()));
+    assertThat(new String(failures.get(0).data(), StandardCharsets.UTF_8).startsWith("reading stopped after "),
+        is(true));
+    long lines = entries.stream().filter(e -> !e.isReadFailure()).count();
+    assertThat("some lines of the damaged file, then the next file", lines > 2 && lines < 402, is(true));
+    assertThat(entries.get(entries.size() - 1).recordId(), is(dir.resolve("2026/11/10/09.json").toString()));
+  }
+
+  @Test
   void aResumedReaderSkipsTheLinesAlreadyEmitted(@TempDir Path dir) throws Exception {
     write(dir.resolve("a.json"), 1500);
     write(dir.resolve("b.json.gz"), 1200);
