@@ -71,6 +71,36 @@ class GkeAuditPipelineEndToEndTest {
     return rows;
   }
 
+  /** The finding_ids in an output directory's findings files (none yet: empty), one per row. */
+  static List<String> findingIds(Path outputDir) throws IOException {
+    List<String> ids = new ArrayList<>();
+    if (Files.isDirectory(outputDir.resolve("findings"))) {
+      for (JsonNode row : rows(outputDir, "findings")) {
+        ids.add(row.get("finding_id").asText());
+      }
+    }
+    return ids;
+  }
+
+  /** The dead letters with reason "late" in an output directory. */
+  static List<JsonNode> lateDeadLetters(Path outputDir) throws IOException {
+    List<JsonNode> late = new ArrayList<>();
+    if (Files.isDirectory(outputDir.resolve("deadletter"))) {
+      for (JsonNode row : rows(outputDir, "deadletter")) {
+        if (row.get("reason").asText().equals("late")) {
+          late.add(row);
+        }
+      }
+    }
+    return late;
+  }
+
+  static List<String> sorted(List<String> ids) {
+    List<String> copy = new ArrayList<>(ids);
+    copy.sort(null);
+    return copy;
+  }
+
   @Test
   void everyRecordIsAccountedForExactly() {
     JsonNode accounting = expected.get("accounting");

@@ -1,5 +1,8 @@
 package com.gkeaudit;
 
+import static com.gkeaudit.GkeAuditPipelineEndToEndTest.findingIds;
+import static com.gkeaudit.GkeAuditPipelineEndToEndTest.sorted;
+import static com.gkeaudit.GkeAuditPipelineEndToEndTest.lateDeadLetters;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
@@ -172,33 +175,5 @@ class WatchedFilesEndToEndTest {
       }
     }
     return times;
-  }
-
-  private static List<String> findingIds(Path outputDir) throws IOException {
-    List<String> ids = new ArrayList<>();
-    if (Files.isDirectory(outputDir.resolve("findings"))) {
-      for (JsonNode row : GkeAuditPipelineEndToEndTest.rows(outputDir, "findings")) {
-        ids.add(row.get("finding_id").asText());
-      }
-    }
-    return ids;
-  }
-
-  private static List<JsonNode> lateDeadLetters(Path outputDir) throws IOException {
-    List<JsonNode> late = new ArrayList<>();
-    if (Files.isDirectory(outputDir.resolve("deadletter"))) {
-      for (JsonNode row : GkeAuditPipelineEndToEndTest.rows(outputDir, "deadletter")) {
-        if (row.get("reason").asText().equals("late")) {
-          late.add(row);
-        }
-      }
-    }
-    return late;
-  }
-
-  private static List<String> sorted(List<String> ids) {
-    List<String> copy = new ArrayList<>(ids);
-    copy.sort(null);
-    return copy;
   }
 }

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +24,6 @@ import org.apache.beam.sdk.io.gcp.pubsub.PubsubJsonClient;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.joda.time.Duration;
-import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,31 +143,23 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
     return new StreamEntry(data, message.recordId(), millis, source, late, watermarkBefore);
   }
 
-  static final class Reader extends UnboundedReader<List<StreamEntry>> {
+  static final class Reader extends BatchReader {
     private final PubsubEntrySource source;
     private final PubsubClient client;
     private final SubscriptionPath subscription;
-    private final InputWatermark watermark;
     private final RecentMessageIds recent;
     /**
      * Ack ids of messages handed to the runner and not yet acknowledged. Every checkpoint carries all of them: a
      * runner need not finalize every checkpoint (the DirectRunner finalizes only the one it resumes from).
      */
     private final Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
-    private List<StreamEntry> current;
-    private long currentTimestamp;
 
     Reader(PubsubEntrySource source, PubsubClient client, InputWatermark watermark) {
+      super(watermark);
       this.source = source;
       this.client = client;
       this.subscription = PubsubClient.subscriptionPathFromPath(source.subscription);
-      this.watermark = watermark;
       this.recent = RecentMessageIds.of(source.subscription);
-    }
-
-    @Override
-    public boolean start() throws IOException {
-      return advance();
     }
 
     /**
@@ -179,7 +169,6 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
      */
     @Override
     public boolean advance() throws IOException {
-      current = null;
       long now = System.currentTimeMillis();
       List<IncomingMessage> pulled = new ArrayList<>();
       while (pulled.size() < PULL_BATCH) {
@@ -190,45 +179,14 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
         }
         pulled.addAll(more);
       }
-      if (pulled.isEmpty()) {
-        return false;
-      }
       List<StreamEntry> batch = new ArrayList<>(pulled.size());
-      long oldest = Long.MAX_VALUE;
       for (IncomingMessage message : pulled) {
         unacknowledged.add(message.ackId());
         if (recent.firstSighting(message.recordId())) {
-          StreamEntry entry = toEntry(message, watermark, now);
-          batch.add(entry);
-          oldest = Math.min(oldest, entry.timestampMillis());
+          batch.add(toEntry(message, watermark, now));
         }
       }
-      if (batch.isEmpty()) {
-        return false;
-      }
-      current = batch;
-      currentTimestamp = oldest;
-      return true;
-    }
-
-    @Override
-    public List<StreamEntry> getCurrent() {
-      if (current == null) {
-        throw new NoSuchElementException();
-      }
-      return current;
-    }
-
-    /** The batch's oldest event time; each entry moves forward to its own as the batch is split. */
-    @Override
-    public Instant getCurrentTimestamp() {
-      getCurrent();
-      return new Instant(currentTimestamp);
-    }
-
-    @Override
-    public Instant getWatermark() {
-      return new Instant(watermark.watermark(System.currentTimeMillis()));
+      return emit(batch);
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -29,7 +28,6 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.joda.time.Duration;
-import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,7 +153,7 @@ public final class WatchedExportsSource
     }
   }
 
-  static final class Reader extends UnboundedReader<List<StreamEntry>> {
+  static final class Reader extends BatchReader {
     private static final LineReader.Sink SKIP = new LineReader.Sink() {
       @Override
       public void record(byte[] buf, int offset, int length, long lineNumber) {}
@@ -165,7 +163,6 @@ public final class WatchedExportsSource
     };
 
     private final WatchedExportsSource source;
-    private final InputWatermark watermark;
     private final TreeSet<String> done;
     private final Deque<MatchResult.Metadata> queue = new ArrayDeque<>();
     /** The file a restored checkpoint was reading, and how many of its lines were emitted. */
@@ -175,26 +172,18 @@ public final class WatchedExportsSource
     /** Files that could not be opened since the last batch, as dead-letter entries for the next one. */
     private final List<StreamEntry> failures = new ArrayList<>();
     private long lastPollWall = -1;
-    private List<StreamEntry> current;
-    private long currentTimestamp;
 
     Reader(WatchedExportsSource source, Checkpoint from, InputWatermark watermark) {
+      super(watermark);
       this.source = source;
-      this.watermark = watermark;
       this.done = new TreeSet<>(from.done());
       this.resumePath = from.current().isEmpty() ? null : from.current();
       this.resumeLines = from.currentLines();
     }
 
-    @Override
-    public boolean start() throws IOException {
-      return advance();
-    }
-
     /** Reads lines until a batch is full or nothing is left to read until the next poll. */
     @Override
     public boolean advance() throws IOException {
-      current = null;
       long now = System.currentTimeMillis();
       List<StreamEntry> batch = new ArrayList<>(failures);
       failures.clear();
@@ -252,13 +241,7 @@ public final class WatchedExportsSource
       if (batch.isEmpty()) {
         return false;
       }
-      long oldest = Long.MAX_VALUE;
-      for (StreamEntry entry : batch) {
-        oldest = Math.min(oldest, entry.timestampMillis());
-      }
-      current = batch;
-      currentTimestamp = oldest;
-      return true;
+      return emit(batch);
     }
 
     /** Matches the patterns and queues the files not seen before; returns how many. */
@@ -342,26 +325,6 @@ public final class WatchedExportsSource
       } catch (IOException e) {
         LOG.debug("closing {}: {}", file.path, e.toString());
       }
-    }
-
-    @Override
-    public List<StreamEntry> getCurrent() {
-      if (current == null) {
-        throw new NoSuchElementException();
-      }
-      return current;
-    }
-
-    /** The batch's oldest event time; each entry moves forward to its own as the batch is split. */
-    @Override
-    public Instant getCurrentTimestamp() {
-      getCurrent();
-      return new Instant(currentTimestamp);
-    }
-
-    @Override
-    public Instant getWatermark() {
-      return new Instant(watermark.watermark(System.currentTimeMillis()));
     }
 
     @Override

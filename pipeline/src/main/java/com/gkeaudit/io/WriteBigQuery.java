@@ -7,7 +7,6 @@ import com.google.api.services.bigquery.model.TableRow;
 import com.gkeaudit.model.DeadLetter;
 import com.gkeaudit.model.JsonCoder;
 import com.gkeaudit.model.Times;
-import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO.Write.CreateDisposition;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO.Write.Method;
