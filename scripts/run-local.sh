@@ -8,15 +8,16 @@
 # Builds the bundled jar first when it is missing or older than the sources. Every option is passed to the
 # pipeline (see README.md or --help). Exits non-zero when the build or the pipeline fails.
 #
-# Streaming: --inputSubscription=projects/P/subscriptions/S [--pubsubRootUrl=http://localhost:PORT] runs until
-# Ctrl-C, which writes pending output, stops, and prints the summary (scripts/demo-streaming.sh shows it end to end).
+# Streaming: --inputSubscription=projects/P/subscriptions/S [--pubsubRootUrl=http://localhost:PORT, or
+# PUBSUB_EMULATOR_HOST=localhost:PORT] runs until Ctrl-C, which writes pending output, stops, and prints the summary
+# (scripts/demo-streaming.sh shows it end to end). --inputFiles with --watchIntervalSeconds=N streams new files.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/pipeline/target/gke-audit-pipeline-bundled.jar"
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 stale=0
@@ -51,8 +52,16 @@ if ! has_option inputFiles "$@" && ! has_option inputSubscription "$@"; then
     args+=("--clusterMetadata=$root/samples/cluster-metadata.json")
   fi
 fi
+# The emulator's usual variable, as gcloud's `beta emulators pubsub env-init` sets it, stands for --pubsubRootUrl.
+emulator=0
+if has_option pubsubRootUrl "$@"; then
+  emulator=1
+elif [[ -n "${PUBSUB_EMULATOR_HOST:-}" ]] && has_option inputSubscription "$@"; then
+  args+=("--pubsubRootUrl=http://$PUBSUB_EMULATOR_HOST")
+  emulator=1
+fi
 # The Pub/Sub emulator takes no credentials; the real service uses Application Default Credentials.
-if has_option pubsubRootUrl "$@" && ! has_option credentialFactoryClass "$@"; then
+if [[ $emulator == 1 ]] && ! has_option credentialFactoryClass "$@"; then
   args+=("--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
 fi
 out_dir=""
