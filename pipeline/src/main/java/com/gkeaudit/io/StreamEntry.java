@@ -1,9 +1,6 @@
 package com.gkeaudit.io;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.gkeaudit.model.Times;
+import com.gkeaudit.parse.LogEntryParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,8 +43,6 @@ public record StreamEntry(
    */
   public static final String UNREADABLE = "unreadable";
 
-  private static final JsonFactory JSON = new JsonFactory();
-
   /** A Pub/Sub message: whole, with no line number. */
   public StreamEntry(
       byte[] data, String recordId, long timestampMillis, String timestampSource, boolean late, long watermarkMillis) {
@@ -71,30 +66,12 @@ public record StreamEntry(
   }
 
   /**
-   * The event time of a LogEntry as the parser reads it: its top-level {@code timestamp}, else its {@code
-   * receiveTimestamp}; null when it has neither or is not a JSON object.
+   * The event time of a LogEntry as the parser reads it (its top-level {@code timestamp}, else its {@code
+   * receiveTimestamp}), read before parsing so the source can stamp and order the entry; see {@link
+   * LogEntryParser#eventTimeNanos}.
    */
   static Long entryTimestamp(byte[] data) {
-    Long received = null;
-    try (JsonParser parser = JSON.createParser(data)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (value == JsonToken.VALUE_STRING && name.equals("timestamp")) {
-          return Times.parseRfc3339(parser.getText());
-        }
-        if (value == JsonToken.VALUE_STRING && name.equals("receiveTimestamp")) {
-          received = Times.parseRfc3339(parser.getText());
-        }
-        parser.skipChildren();
-      }
-      return received;
-    } catch (IOException e) {
-      return received;
-    }
+    return LogEntryParser.eventTimeNanos(data);
   }
 
   /** Explicit and compact: the payload is most of the element, so it is written as raw bytes. */

@@ -68,6 +68,41 @@ public final class LogEntryParser {
   }
 
   /**
+   * The event time {@link #parse} gives a record (its top-level {@code timestamp}, else its {@code receiveTimestamp}),
+   * read on its own so a stream source can stamp and order the record before it is parsed. The strict scan reads it
+   * in one cheap pass; a record the scan declines (not strict JSON) is walked token by token, keeping a time read
+   * before a syntax error, since such a record only needs some time to flow to its dead letter. Null when there is
+   * none, or it is not RFC 3339.
+   */
+  public static Long eventTimeNanos(byte[] record) {
+    StrictJsonScan scan = StrictJsonScan.scan(record, 0, record.length);
+    if (scan != null) {
+      String chosen = scan.timestamp != null ? scan.timestamp : scan.receiveTimestamp;
+      return chosen == null ? null : Times.parseRfc3339(chosen);
+    }
+    Long received = null;
+    try (JsonParser parser = FACTORY.createParser(record)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (value == JsonToken.VALUE_STRING && name.equals("timestamp")) {
+          return Times.parseRfc3339(parser.getText());
+        }
+        if (value == JsonToken.VALUE_STRING && name.equals("receiveTimestamp")) {
+          received = Times.parseRfc3339(parser.getText());
+        }
+        parser.skipChildren();
+      }
+      return received;
+    } catch (IOException | RuntimeException e) {
+      return received;
+    }
+  }
+
+  /**
    * Validates a record that cannot be a ClusterManager entry and reads its timestamp: by the fast strict scan when it
    * can vouch for the record, otherwise token by token with Jackson, whose verdict and message then stand.
    */
