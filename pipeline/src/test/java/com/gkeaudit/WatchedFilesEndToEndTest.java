@@ -8,10 +8,10 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gkeaudit.model.Times;
 import com.gkeaudit.options.GkeAuditOptions;
+import com.gkeaudit.parse.LogEntryParser;
+import com.gkeaudit.parse.SampleRecords;
 import com.gkeaudit.tools.PublishExport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +44,6 @@ class WatchedFilesEndToEndTest {
   private static final long TIMEOUT_MILLIS = 120_000;
   /** After the last finding appears: long enough for another watermark step and output pane, were one coming. */
   private static final long SETTLE_MILLIS = 8_000;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void filesArrivingWhileTheStreamRunsFindExactlyWhatTheBatchRunFinds(
@@ -148,27 +147,12 @@ class WatchedFilesEndToEndTest {
     return times(files).stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
   }
 
-  /** Event times (epoch millis) of the files' entries: timestamp, else receiveTimestamp. */
+  /** Event times (epoch millis) of the files' entries, as the parser reads them. */
   private static List<Long> times(List<Path> files) throws IOException {
     List<Long> times = new ArrayList<>();
     for (Path file : files) {
-      byte[] bytes = Files.readAllBytes(file);
-      for (int start = 0, end; start < bytes.length; start = end + 1) {
-        end = start;
-        while (end < bytes.length && bytes[end] != '\n') {
-          end++;
-        }
-        JsonNode entry;
-        try {
-          entry = JSON.readTree(bytes, start, end - start);
-        } catch (IOException | RuntimeException e) {
-          continue; // the samples include unparseable lines on purpose
-        }
-        if (entry == null || !entry.isObject()) {
-          continue;
-        }
-        JsonNode time = entry.path("timestamp").isTextual() ? entry.get("timestamp") : entry.path("receiveTimestamp");
-        Long nanos = time.isTextual() ? Times.parseRfc3339(time.asText()) : null;
+      for (byte[] record : SampleRecords.of(file)) {
+        Long nanos = LogEntryParser.eventTimeNanos(record);
         if (nanos != null) {
           times.add(Math.floorDiv(nanos, Times.NANOS_PER_MILLI));
         }

@@ -23,18 +23,11 @@ class EventTimeAgreesWithParseTest {
     }
     int logEntries = 0;
     for (Path file : files) {
-      // As bytes: the samples hold deliberately invalid UTF-8.
-      byte[] bytes = Files.readAllBytes(file);
-      for (int start = 0, end; start < bytes.length; start = end + 1) {
-        end = start;
-        while (end < bytes.length && bytes[end] != '\n') {
-          end++;
-        }
-        byte[] record = java.util.Arrays.copyOfRange(bytes, start, end);
+      for (byte[] record : SampleRecords.of(file)) {
         ParseOutcome outcome = LogEntryParser.parse(record, file.toString());
         if (outcome.isLogEntry()) {
           logEntries++;
-          assertThat(file + " at byte " + start, LogEntryParser.eventTimeNanos(record), is(outcome.timeNanos()));
+          assertThat(file.toString(), LogEntryParser.eventTimeNanos(record), is(outcome.timeNanos()));
         }
       }
     }
