@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(TestPipelineExtension.class)
 class SuppressionsRefreshTest {
-  private static final long WAIT_MILLIS = 10_000;
+  private static final long WAIT_MILLIS = 60_000;
   /** suppressed_by of each finding that reached the sink, in arrival order ("-" when not suppressed). */
   private static final ConcurrentLinkedQueue<String> REASONS = new ConcurrentLinkedQueue<>();
 
@@ -118,11 +118,16 @@ class SuppressionsRefreshTest {
     return total;
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+  private void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.currentTimeMillis() + WAIT_MILLIS;
     while (!condition.getAsBoolean()) {
+      if (running.getState().isTerminal()) {
+        running.waitUntilFinish(); // rethrows what stopped the pipeline
+      }
       if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("no " + what + " within " + WAIT_MILLIS + " ms; reasons seen: " + REASONS);
+        throw new AssertionError("no " + what + " within " + WAIT_MILLIS + " ms; reasons seen: " + REASONS
+            + "; refreshed " + counter("suppressions_refreshed") + ", failed " + counter("suppressions_refresh_failed")
+            + ", suppressed " + counter("findings_suppressed"));
       }
       Thread.sleep(50);
     }
