@@ -4,17 +4,27 @@ import com.gkeaudit.io.ParseRecords;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.JsonCoder;
 import java.io.IOException;
+import org.apache.beam.sdk.coders.InstantCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.PeriodicImpulse;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.joda.time.Duration;
@@ -67,6 +77,9 @@ public final class SuppressFindings extends PTransform<PCollection<Finding>, PCo
         findings
             .getPipeline()
             .apply("SuppressionsRefreshTicks", PeriodicImpulse.create().withInterval(every).catchUpToNow(false))
+            // One key, as the cluster metadata refresh: the reader keeps the version it last applied in state.
+            .apply("OneKey", WithKeys.of("suppressions"))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), InstantCoder.of()))
             .apply("ReReadSuppressions", ParDo.of(new ReadFn(file)))
             .setCoder(JsonCoder.of(Suppressions.class))
             // Each read replaces the last (the same shape as the cluster metadata's refreshing side input).
@@ -101,7 +114,11 @@ public final class SuppressFindings extends PTransform<PCollection<Finding>, PCo
     }
   }
 
-  static final class ReadFn extends DoFn<Instant, Suppressions> {
+  /**
+   * Re-reads the file on each tick and emits its entries. The version last applied (size and modification time) is
+   * kept in state under the ticks' single key, so an edit is logged once when it takes effect, not on every tick.
+   */
+  static final class ReadFn extends DoFn<KV<String, Instant>, Suppressions> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadFn.class);
     private static final Counter REFRESHED = Metrics.counter(ParseRecords.METRICS_NAMESPACE, "suppressions_refreshed");
     private static final Counter FAILED =
@@ -109,15 +126,26 @@ public final class SuppressFindings extends PTransform<PCollection<Finding>, PCo
 
     private final String file;
 
+    @StateId("appliedVersion")
+    private final StateSpec<ValueState<String>> appliedVersionSpec = StateSpecs.value(StringUtf8Coder.of());
+
     ReadFn(String file) {
       this.file = file;
     }
 
     @ProcessElement
-    public void process(OutputReceiver<Suppressions> out) {
+    public void process(
+        @StateId("appliedVersion") ValueState<String> appliedVersion, OutputReceiver<Suppressions> out) {
       try {
-        out.output(Suppressions.read(file));
+        MatchResult.Metadata metadata = FileSystems.matchSingleFileSpec(file);
+        Suppressions suppressions = Suppressions.read(file);
+        String version = metadata.sizeBytes() + "@" + metadata.lastModifiedMillis();
+        if (!version.equals(appliedVersion.read())) {
+          LOG.info("Applying {} suppression entries from {}", suppressions.entries().size(), file);
+          appliedVersion.write(version);
+        }
         REFRESHED.inc();
+        out.output(suppressions);
       } catch (IOException | IllegalArgumentException e) {
         FAILED.inc();
         LOG.warn("Re-reading suppressions {} failed, still applying the previous entries: {}", file, e.getMessage());
