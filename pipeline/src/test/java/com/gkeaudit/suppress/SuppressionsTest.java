@@ -149,4 +149,13 @@ class SuppressionsTest {
       assertThat(coder.decode(new ByteArrayInputStream(out.toByteArray())), is(f));
     }
   }
+
+  @Test
+  void theDocumentedExampleFileIsValid() throws Exception {
+    Suppressions example =
+        Suppressions.parse(
+            java.nio.file.Files.readString(java.nio.file.Path.of("../docs/examples/suppressions.yaml")), "example");
+    assertThat(example.entries().size(), is(3));
+    assertThat(example.entries().get(2).untilNanos(), is(Times.parseRfc3339("2026-11-20T08:00:00Z")));
+  }
 }
