@@ -2,7 +2,8 @@
 # Builds the Dataflow Flex Template: the bundled jar, the launcher image (templates/Dockerfile, built by Cloud
 # Build, pushed to Artifact Registry) and the template spec file in Cloud Storage.
 #
-#   scripts/build-template.sh --project P --region R --bucket gs://B [--repository AR] [--tag TAG] [--dry-run]
+#   scripts/build-template.sh --project P --region R --bucket gs://B [--repository AR] [--tag TAG]
+#                             [--build-service-account EMAIL] [--dry-run]
 #
 #   --project P       project that owns the image and runs Cloud Build
 #   --region R        region of the Artifact Registry repository and of the build, e.g. europe-west4
@@ -10,6 +11,12 @@
 #   --repository AR   Artifact Registry Docker repository (default gke-audit); create it once with
 #                     gcloud artifacts repositories create AR --repository-format=docker --location=R --project=P
 #   --tag TAG         image tag (default: the git commit, with -dirty when the work tree has changes)
+#   --build-service-account EMAIL
+#                     run Cloud Build as this service account (needs roles/artifactregistry.writer on AR,
+#                     roles/logging.logWriter, roles/storage.objectAdmin on B; docs/deployment.md). The source is
+#                     staged to gs://B/cloudbuild/source and build logs go to gs://B/cloudbuild/logs, as Cloud
+#                     Build requires a logs location for a user-specified service account. Default: the project's
+#                     default Cloud Build account, which on new projects may lack those permissions
 #   --dry-run         print the commands, run nothing
 #   -h, --help        this text
 #
@@ -21,12 +28,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=SCRIPTDIR/lib/common.sh
 source "$root/scripts/lib/common.sh"
 
-region="" bucket="" repository="gke-audit" tag=""
+region="" bucket="" repository="gke-audit" tag="" build_service_account=""
 while [[ $# -gt 0 ]]; do
   arg="$1"
   shift
   case "$arg" in
-    --project|--region|--bucket|--repository|--tag)
+    --project|--region|--bucket|--repository|--tag|--build-service-account)
       [[ $# -gt 0 ]] || die "$arg needs a value"
       arg="$arg=$1"
       shift ;;
@@ -37,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --bucket=*) bucket="${arg#*=}" ;;
     --repository=*) repository="${arg#*=}" ;;
     --tag=*) tag="${arg#*=}" ;;
+    --build-service-account=*) build_service_account="${arg#*=}" ;;
     *) die "unknown argument '$arg'" ;;
   esac
 done
@@ -58,6 +66,9 @@ if [[ -z "$tag" ]]; then
 fi
 [[ "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "--tag must be a Docker tag like v1.2 or 1a2b3c4, got '$tag'"
 
+[[ -z "$build_service_account" || "$build_service_account" =~ ^[a-z][-a-z0-9]{4,28}[a-z0-9]@[-a-z0-9.]+\.gserviceaccount\.com$ ]] \
+  || die "--build-service-account must be a service account email like gke-audit-build@P.iam.gserviceaccount.com, got '$build_service_account'"
+
 image="$region-docker.pkg.dev/$PROJECT/$repository/gke-audit:$tag"
 spec="gs://$bucket/templates/gke-audit.json"
 jar="pipeline/target/gke-audit-pipeline-bundled.jar"
@@ -70,7 +81,12 @@ run mvn -q -B -DskipTests package
 run rm -rf "$context"
 run mkdir -p "$context"
 run cp templates/Dockerfile "$jar" "$context/"
-run gcloud builds submit "$context" --project="$PROJECT" --region="$region" --tag="$image"
+build=(gcloud builds submit "$context" --project="$PROJECT" --region="$region" --tag="$image")
+if [[ -n "$build_service_account" ]]; then
+  build+=(--service-account="projects/$PROJECT/serviceAccounts/$build_service_account"
+    --gcs-source-staging-dir="gs://$bucket/cloudbuild/source" --gcs-log-dir="gs://$bucket/cloudbuild/logs")
+fi
+run "${build[@]}"
 run gcloud dataflow flex-template build "$spec" --project="$PROJECT" --image="$image" --sdk-language=JAVA \
   --metadata-file=templates/metadata.json
 

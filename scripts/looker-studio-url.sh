@@ -1,30 +1,34 @@
 #!/usr/bin/env bash
-# Prints a Looker Studio Linking API URL that opens a new report with one BigQuery data source per view of the
-# pipeline's dataset (schemas/views/*.sql, created by scripts/setup-bigquery.sh).
+# Prints a Looker Studio Linking API URL for the pipeline's dataset (views from schemas/views/*.sql, created by
+# scripts/setup-bigquery.sh).
 #
-#   scripts/looker-studio-url.sh --project P --dataset D [--billing-project B] [--report-name NAME] [--template ID]
+#   scripts/looker-studio-url.sh --project P --dataset D [--billing-project B] [--report-name NAME]
+#                                [--template ID | --view VIEW]
 #
 #   --project P            project that holds the dataset
 #   --dataset D            the dataset setup-bigquery.sh created
 #   --billing-project B    project billed for the dashboard's queries (default: P)
 #   --report-name NAME     the new report's name (default: "GKE control-plane audit")
-#   --template ID          a Looker Studio report to copy (c.reportId); its data sources must use the aliases
-#                          ds0, ds1, ... in the order below. Without it the report starts blank with the data sources
-#                          attached; README.md ("BigQuery and Looker Studio") describes the pages and charts to add.
+#   --template ID          copy this Looker Studio report (c.reportId) and point its data sources at every view:
+#                          the template's data sources must use the aliases ds0, ds1, ... in the order below.
+#   --view VIEW            without --template: the one view to open (default latest_findings). The Linking API then
+#                          creates Looker Studio's default report with that view as its one embedded data source;
+#                          add the other views in the report (Resource > Manage added data sources), or build a
+#                          template once and use --template. docs/deployment.md, "Looker Studio".
 #
 # Open the URL in a browser signed in with an account that can read the dataset, then "Edit and share" to save.
-# Data sources, in alias order: ds0 = the first view file by name, ds1 = the second, ...
+# With --template, data sources in alias order: ds0 = the first view file by name, ds1 = the second, ...
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 usage() {
-  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,/^[^#]/{/^#/!q;s/^# \{0,1\}//;p;}' "${BASH_SOURCE[0]}"
 }
 
 die() {
   echo "error: $*" >&2
-  echo "usage: scripts/looker-studio-url.sh --project P --dataset D [--billing-project B] [--report-name NAME] [--template ID]" >&2
+  echo "usage: scripts/looker-studio-url.sh --project P --dataset D [--billing-project B] [--report-name NAME] [--template ID | --view VIEW]" >&2
   exit 2
 }
 
@@ -46,10 +50,11 @@ dataset=""
 billing=""
 report_name="GKE control-plane audit"
 template=""
+view=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
-    --project|--dataset|--billing-project|--report-name|--template)
+    --project|--dataset|--billing-project|--report-name|--template|--view)
       [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value"
       case "$1" in
         --project) project="$2" ;;
@@ -57,6 +62,7 @@ while [[ $# -gt 0 ]]; do
         --billing-project) billing="$2" ;;
         --report-name) report_name="$2" ;;
         --template) template="$2" ;;
+        --view) view="$2" ;;
       esac
       shift 2 ;;
     *) die "unknown argument: $1" ;;
@@ -65,6 +71,7 @@ done
 [[ -n "$project" ]] || die "--project is required"
 [[ -n "$dataset" ]] || die "--dataset is required"
 billing="${billing:-$project}"
+[[ -z "$template" || -z "$view" ]] || die "--view is for the default report; a --template gets every view"
 
 # The view files in byte order whatever the locale, so the aliases ds0, ds1, ... are stable.
 view_files() {
@@ -75,21 +82,29 @@ view_files() {
 mapfile -t views < <(view_files)
 [[ -n "${views[0]:-}" ]] || die "no views in $root/schemas/views"
 
+# Without a template the Linking API makes Looker Studio's default report, which holds one data source: configure
+# only that one (ds0), so the link does what it says rather than silently dropping the rest.
+if [[ -z "$template" ]]; then
+  view="${view:-latest_findings}"
+  [[ -f "$root/schemas/views/$view.sql" ]] || die "--view must be one of the views in schemas/views, got '$view'"
+  views=("$root/schemas/views/$view.sql")
+fi
+
 params=()
 [[ -n "$template" ]] && params+=("c.reportId=$(urlencode "$template")")
 params+=("r.reportName=$(urlencode "$report_name")")
 alias_index=0
 for file in "${views[@]}"; do
-  view="$(basename "$file" .sql)"
+  name="$(basename "$file" .sql)"
   ds="ds.ds$alias_index"
   params+=(
     "$ds.connector=bigQuery"
     "$ds.type=TABLE"
     "$ds.projectId=$(urlencode "$project")"
     "$ds.datasetId=$(urlencode "$dataset")"
-    "$ds.tableId=$(urlencode "$view")"
+    "$ds.tableId=$(urlencode "$name")"
     "$ds.billingProjectId=$(urlencode "$billing")"
-    "$ds.datasourceName=$(urlencode "$view")"
+    "$ds.datasourceName=$(urlencode "$name")"
   )
   alias_index=$((alias_index + 1))
 done

@@ -11,6 +11,7 @@
 # Streaming: --inputSubscription=projects/P/subscriptions/S [--pubsubRootUrl=http://localhost:PORT, or
 # PUBSUB_EMULATOR_HOST=localhost:PORT] runs until Ctrl-C, which writes pending output, stops, and prints the summary
 # (scripts/demo-streaming.sh shows it end to end). --inputFiles with --watchIntervalSeconds=N streams new files.
+# PUBSUB_EMULATOR_HOST also points --findingsTopic (alerts) at the emulator.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,7 +57,7 @@ fi
 emulator=0
 if has_option pubsubRootUrl "$@"; then
   emulator=1
-elif [[ -n "${PUBSUB_EMULATOR_HOST:-}" ]] && has_option inputSubscription "$@"; then
+elif [[ -n "${PUBSUB_EMULATOR_HOST:-}" ]] && { has_option inputSubscription "$@" || has_option findingsTopic "$@"; }; then
   args+=("--pubsubRootUrl=http://$PUBSUB_EMULATOR_HOST")
   emulator=1
 fi

@@ -2,7 +2,8 @@
 # Launches the Flex Template built by build-template.sh as a Dataflow job.
 #
 #   scripts/run-template.sh --project P --region R --bucket gs://B [--mode batch|streaming] [--job-name NAME]
-#                           [--service-account EMAIL] [--max-workers N] [--update] [--dry-run] [-- PIPELINE OPTIONS]
+#                           [--service-account EMAIL] [--max-workers N] [--streaming-mode exactly-once|at-least-once]
+#                           [--update] [--dry-run] [-- PIPELINE OPTIONS]
 #
 #   --project P             project the job runs in
 #   --region R              Dataflow region, e.g. europe-west4
@@ -12,7 +13,11 @@
 #   --mode streaming        a long-running job on the sink's Pub/Sub subscription: needs --inputSubscription
 #                           (Streaming Engine; the streaming knobs, e.g. --allowedLatenessMinutes, go after --)
 #   --job-name NAME         default gke-audit-backfill-<UTC time> (batch), gke-audit-stream (streaming)
-#   --service-account EMAIL worker service account (README: least-privilege roles); default: Compute Engine's
+#   --streaming-mode M      streaming only: exactly-once (default; Dataflow's default, and what the rules' counts and
+#                           bursts need) or at-least-once (cheaper, may process a message twice; the pipeline's own
+#                           dedupe then keeps findings unique). Chosen here at launch: `flex-template build` drops
+#                           the metadata's streaming flags (docs/deployment.md)
+#   --service-account EMAIL worker service account (docs/deployment.md: its roles); default: Compute Engine's
 #   --max-workers N         autoscaling ceiling
 #   --update                replace the running streaming job of the same name, keeping its state
 #   --dry-run               print the gcloud command, run nothing
@@ -29,13 +34,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=SCRIPTDIR/lib/common.sh
 source "$root/scripts/lib/common.sh"
 
-region="" bucket="" mode="batch" job_name="" service_account="" max_workers="" update=0
+region="" bucket="" mode="batch" job_name="" service_account="" max_workers="" update=0 streaming_mode=""
 pipeline_options=()
 while [[ $# -gt 0 ]]; do
   arg="$1"
   shift
   case "$arg" in
-    --project|--region|--bucket|--mode|--job-name|--service-account|--max-workers)
+    --project|--region|--bucket|--mode|--job-name|--service-account|--max-workers|--streaming-mode)
       [[ $# -gt 0 ]] || die "$arg needs a value"
       arg="$arg=$1"
       shift ;;
@@ -48,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     --job-name=*) job_name="${arg#*=}" ;;
     --service-account=*) service_account="${arg#*=}" ;;
     --max-workers=*) max_workers="${arg#*=}" ;;
+    --streaming-mode=*) streaming_mode="${arg#*=}" ;;
     --update) update=1 ;;
     --) pipeline_options=("$@"); break ;;
     *) die "unknown argument '$arg' (pipeline options go after --)" ;;
@@ -71,6 +77,11 @@ job_name="${job_name:-$default_job_name}"
 [[ -z "$max_workers" || "$max_workers" =~ ^[1-9][0-9]{0,3}$ ]] || die "--max-workers must be a positive number"
 [[ -z "$service_account" || "$service_account" =~ ^[^@[:space:]]+@[^@[:space:]]+$ ]] \
   || die "--service-account must be a service account email, got '$service_account'"
+case "$streaming_mode" in
+  "") ;;
+  exactly-once|at-least-once) [[ "$mode" == streaming ]] || die "--streaming-mode is for --mode streaming" ;;
+  *) die "--streaming-mode must be exactly-once or at-least-once, got '$streaming_mode'" ;;
+esac
 [[ "$update" == 0 || "$mode" == streaming ]] || die "--update replaces a running streaming job; use it with --mode streaming"
 
 # gcloud splits a --parameters value on commas, and several options are comma-separated lists (inputFiles,
@@ -118,5 +129,8 @@ command=(gcloud dataflow flex-template run "$job_name"
 # Streaming Engine keeps the rules' state and timers in the service rather than on worker disks: smaller workers,
 # and updates and autoscaling without moving state.
 [[ "$mode" != streaming ]] || command+=(--enable-streaming-engine)
+# Exactly-once is Dataflow's default streaming mode: nothing to add. At-least-once is the streaming_mode_at_least_once
+# experiment (Dataflow, "Set the pipeline streaming mode").
+[[ "$streaming_mode" != at-least-once ]] || command+=(--additional-experiments=streaming_mode_at_least_once)
 [[ "$update" == 0 ]] || command+=(--update)
 run "${command[@]}" "${parameter_flags[@]}"

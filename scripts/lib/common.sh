@@ -42,6 +42,25 @@ run() {
   fi
 }
 
+# Creates something only when it does not exist yet: `ensure WHAT DESCRIBE... -- CREATE...` runs the describe
+# command quietly and the create command only when the describe fails. --dry-run prints both as one shell line,
+# `DESCRIBE >/dev/null 2>&1 || CREATE`, which does the same when pasted. Reruns are therefore safe.
+ensure() {
+  local what="$1" describe=() create=()
+  shift
+  while [[ $# -gt 0 && "$1" != "--" ]]; do describe+=("$1"); shift; done
+  [[ $# -gt 0 ]] || { echo "ensure: no -- between the describe and the create command" >&2; exit 2; }
+  shift
+  create=("$@")
+  if [[ "$DRY_RUN" == 1 ]]; then
+    echo "$(quote "${describe[@]}") >/dev/null 2>&1 || $(quote "${create[@]}")"
+  elif "${describe[@]}" >/dev/null 2>&1; then
+    echo "= $what exists" >&2
+  else
+    run "${create[@]}"
+  fi
+}
+
 # Handles what every script accepts: --project, --dry-run, --help. Returns 1 for any other argument.
 common_option() {
   case "$1" in

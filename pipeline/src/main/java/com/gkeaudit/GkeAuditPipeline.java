@@ -7,6 +7,7 @@ import com.gkeaudit.enrich.ClusterMetadataSource;
 import com.gkeaudit.enrich.EnrichEvents;
 import com.gkeaudit.io.OutputTable;
 import com.gkeaudit.io.ParseRecords;
+import com.gkeaudit.io.PublishFindings;
 import com.gkeaudit.io.PubsubEntrySource;
 import com.gkeaudit.io.ReadAuditExports;
 import com.gkeaudit.io.ReadPubsubEntries;
@@ -21,6 +22,8 @@ import com.gkeaudit.model.JsonCoder;
 import com.gkeaudit.options.GkeAuditOptions;
 import com.gkeaudit.options.OptionsValidator;
 import com.gkeaudit.parse.DedupeEntries;
+import com.gkeaudit.suppress.SuppressFindings;
+import com.gkeaudit.suppress.Suppressions;
 import java.io.IOException;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
@@ -66,6 +69,11 @@ public final class GkeAuditPipeline {
       OptionsValidator.validate(options);
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + firstLine(e.getMessage()));
+      return 2;
+    }
+    String badSuppressions = unreadableSuppressions(options);
+    if (badSuppressions != null) {
+      System.err.println("error: " + badSuppressions);
       return 2;
     }
     String noInput =
@@ -157,6 +165,12 @@ public final class GkeAuditPipeline {
             .apply("Enrich", EnrichEvents.with(metadata.view()));
 
     PCollection<Finding> findings = events.apply("Detect", DetectFindings.with(config, clock).withShards(shards));
+    if (isSet(options.getSuppressions())) {
+      findings = findings.apply("Suppress", suppress(options, streaming));
+    }
+    if (isSet(options.getFindingsTopic())) {
+      findings.apply("AlertToPubsub", PublishFindings.to(options.getFindingsTopic()));
+    }
 
     String environmentLabel = config.environmentLabel();
     String criticalityLabel = config.criticalityLabel();
@@ -207,6 +221,42 @@ public final class GkeAuditPipeline {
               .withFlushEvery(flush));
     }
     return pipeline;
+  }
+
+  /**
+   * The suppression step: in a stream with a refresh interval the file is re-read like the cluster metadata;
+   * otherwise it is read once here, while the pipeline is built (run() has already checked it).
+   */
+  private static SuppressFindings suppress(GkeAuditOptions options, boolean streaming) {
+    if (streaming && options.getMetadataRefreshMinutes() > 0) {
+      return SuppressFindings.refreshing(
+          options.getSuppressions(), Duration.standardMinutes(options.getMetadataRefreshMinutes()));
+    }
+    FileSystems.setDefaultPipelineOptions(options);
+    try {
+      return SuppressFindings.with(Suppressions.read(options.getSuppressions()));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--suppressions " + options.getSuppressions() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Why {@code --suppressions} cannot be used (unreadable, or malformed: one line), or null. Checked before anything
+   * runs, also for a stream that will re-read it: a job must not start with a file it cannot apply.
+   */
+  static String unreadableSuppressions(GkeAuditOptions options) {
+    if (!isSet(options.getSuppressions())) {
+      return null;
+    }
+    FileSystems.setDefaultPipelineOptions(options);
+    try {
+      Suppressions.read(options.getSuppressions());
+      return null;
+    } catch (IOException e) {
+      return "--suppressions " + options.getSuppressions() + ": cannot read it: " + firstLine(e.getMessage());
+    } catch (IllegalArgumentException e) {
+      return firstLine(e.getMessage());
+    }
   }
 
   /**

@@ -53,6 +53,9 @@ public final class Rows {
     row.put("master_version", f.masterVersion());
     row.put("details", f.detailsJson());
     row.put("detected_at", Times.format(f.detectedAtMillis() * Times.NANOS_PER_MILLI));
+    // Always written (false when no entry matched) so a query need not tell "not suppressed" from "older row".
+    row.put("suppressed", f.suppressed());
+    row.put("suppressed_by", f.suppressedBy());
     return row;
   }
 

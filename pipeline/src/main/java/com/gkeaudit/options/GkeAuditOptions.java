@@ -33,6 +33,21 @@ public interface GkeAuditOptions extends PubsubOptions {
 
   void setOutputDir(String value);
 
+  @Description(
+      "Pub/Sub topic for alerts, projects/P/topics/T: every finding that is not suppressed is published once, its "
+          + "findings row as JSON, with attributes rule_id, severity, project_id, cluster_name, finding_id.")
+  String getFindingsTopic();
+
+  void setFindingsTopic(String value);
+
+  @Description(
+      "Suppressions file (local or gs://, YAML or JSON): entries with rule_id, principal, project_id, cluster_name "
+          + "globs, optional until (RFC 3339) and a reason. Matched findings are written with suppressed=true and "
+          + "not alerted.")
+  String getSuppressions();
+
+  void setSuppressions(String value);
+
   @Description("BigQuery table for findings, PROJECT:DATASET.TABLE.")
   String getFindingsTable();
 
@@ -169,7 +184,8 @@ public interface GkeAuditOptions extends PubsubOptions {
   void setWatchIntervalSeconds(Integer value);
 
   @Description(
-      "Streaming: minutes between re-reads of --clusterMetadata, so enrichment follows cluster changes. 0 = read once.")
+      "Streaming: minutes between re-reads of --clusterMetadata and --suppressions, so enrichment follows cluster "
+          + "changes and suppressions can be edited without a restart. 0 = read once.")
   @Default.Integer(60)
   Integer getMetadataRefreshMinutes();
 

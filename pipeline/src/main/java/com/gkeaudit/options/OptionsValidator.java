@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 /** Checks the options before anything runs; every problem is a one-line message (SPEC §3). */
 public final class OptionsValidator {
   private static final Pattern SUBSCRIPTION = Pattern.compile("projects/[^/]+/subscriptions/[^/]+");
+  private static final Pattern TOPIC = Pattern.compile("projects/[^/]+/topics/[^/]+");
   private static final Pattern TABLE = Pattern.compile("[a-z0-9.:\\-]+[:.][A-Za-z0-9_]+\\.[A-Za-z0-9_$\\-]+");
 
   private OptionsValidator() {}
@@ -33,6 +34,10 @@ public final class OptionsValidator {
             "--inputSubscription must look like projects/PROJECT/subscriptions/NAME, got '"
                 + options.getInputSubscription() + "'");
       }
+    }
+    if (notBlank(options.getFindingsTopic()) && !TOPIC.matcher(options.getFindingsTopic()).matches()) {
+      throw new IllegalArgumentException(
+          "--findingsTopic must look like projects/PROJECT/topics/NAME, got '" + options.getFindingsTopic() + "'");
     }
     for (String[] table :
         new String[][] {

@@ -13,7 +13,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -33,8 +35,12 @@ import java.util.stream.Collectors;
 public final class SetupBigQuery {
   /** In creation order: a view may read the tables and the views before it. */
   static final List<String> VIEWS =
-      List.of("latest_findings", "daily_finding_counts", "cluster_change_timeline", "open_rotations",
+      List.of("all_findings", "latest_findings", "daily_finding_counts", "cluster_change_timeline", "open_rotations",
           "cluster_risk_summary");
+
+  /** Nullable columns added to a table after its first release, by table (SPEC §9: suppressions). */
+  static final Map<OutputTable, List<String>> ADDED_COLUMNS =
+      Map.of(OutputTable.FINDINGS, List.of("suppressed", "suppressed_by"));
 
   static final String DATASET_DESCRIPTION =
       "GKE control-plane audit: findings, enriched ClusterManager events, dead letters, and views for dashboards.";
@@ -136,6 +142,17 @@ public final class SetupBigQuery {
             "ALTER TABLE " + path(settings, table.schemaName()) + "\nSET OPTIONS (partition_expiration_days = "
                 + settings.partitionExpirationDays() + ")");
       }
+    }
+    // CREATE TABLE IF NOT EXISTS leaves a table made by an earlier release as it was: columns added since then are
+    // added here, or the pipeline's writes of them would be rejected.
+    for (Map.Entry<OutputTable, List<String>> added : ADDED_COLUMNS.entrySet()) {
+      Map<String, TableFieldSchema> fields = new LinkedHashMap<>();
+      added.getKey().schema().getFields().forEach(field -> fields.put(field.getName(), field));
+      statements.add(
+          "ALTER TABLE " + path(settings, added.getKey().schemaName()) + "\n"
+              + added.getValue().stream()
+                  .map(name -> "ADD COLUMN IF NOT EXISTS " + column(fields.get(name)))
+                  .collect(Collectors.joining(",\n")));
     }
     for (View view : views(settings.project(), settings.dataset())) {
       statements.add(

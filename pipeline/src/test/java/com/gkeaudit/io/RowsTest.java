@@ -18,13 +18,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RowsTest {
-  /** SPEC §6, in order. */
+  /** SPEC §6, in order, then the suppression columns of §9. */
   private static final List<String> SPEC_FINDING_FIELDS =
       List.of(
           "finding_id", "rule_id", "severity", "title", "description", "remediation", "event_time", "window_start",
           "window_end", "project_id", "location", "cluster_name", "principal", "caller_ip", "user_agent", "method",
           "operation_id", "evidence_insert_ids", "risk_categories", "mitre_techniques", "environment", "owner",
-          "criticality", "release_channel", "master_version", "details", "detected_at");
+          "criticality", "release_channel", "master_version", "details", "detected_at",
+          // SPEC §9: suppressions.
+          "suppressed", "suppressed_by");
 
   @Test
   void findingsSchemaIsExactlySpecSection6() throws IOException {

@@ -165,7 +165,8 @@ class DeploymentScriptsTest {
     assertEquals(0, r.exit(), r.toString());
     assertEquals(
         List.of(
-            "gcloud logging sinks create gke-audit storage.googleapis.com/my-audit-export --project=my-project-1"
+            "gcloud logging sinks describe gke-audit --project=my-project-1 >/dev/null 2>&1 ||"
+                + " gcloud logging sinks create gke-audit storage.googleapis.com/my-audit-export --project=my-project-1"
                 + " '--log-filter=" + FILTER + "'"
                 + " '--description=GKE ClusterManager audit entries for the gke-audit pipeline'",
             "WRITER_IDENTITY=$(gcloud logging sinks describe gke-audit --project=my-project-1"
@@ -182,7 +183,8 @@ class DeploymentScriptsTest {
     assertEquals(0, r.exit(), r.toString());
     assertEquals(
         List.of(
-            "gcloud logging sinks create gke-audit-stream"
+            "gcloud logging sinks describe gke-audit-stream --project=my-project-1 >/dev/null 2>&1 ||"
+                + " gcloud logging sinks create gke-audit-stream"
                 + " pubsub.googleapis.com/projects/my-project-1/topics/gke-audit-entries --project=my-project-1"
                 + " '--log-filter=" + FILTER + "'"
                 + " '--description=GKE ClusterManager audit entries for the gke-audit pipeline'",
@@ -202,10 +204,175 @@ class DeploymentScriptsTest {
         r.out());
   }
 
+
+  @Test
+  void createLogSinkOnAnOrganizationIsAnAggregatedSinkGrantedOnTheDestination() throws Exception {
+    Result r = Scripts.script("create-log-sink.sh", "--organization=123456789012", "--include-children",
+        "--topic=projects/security-hub-1/topics/gke-audit", "--dry-run");
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals("", r.err());
+    assertEquals(
+        List.of(
+            "gcloud logging sinks describe gke-audit --organization=123456789012 >/dev/null 2>&1 ||"
+                + " gcloud logging sinks create gke-audit pubsub.googleapis.com/projects/security-hub-1/topics/gke-audit"
+                + " --organization=123456789012 '--log-filter=" + FILTER + "'"
+                + " '--description=GKE ClusterManager audit entries for the gke-audit pipeline' --include-children",
+            "WRITER_IDENTITY=$(gcloud logging sinks describe gke-audit --organization=123456789012"
+                + " '--format=value(writerIdentity)')",
+            // The grant is on the topic itself, in the destination's project, not on the organization.
+            "gcloud pubsub topics add-iam-policy-binding projects/security-hub-1/topics/gke-audit"
+                + " --role=roles/pubsub.publisher --member=\"$WRITER_IDENTITY\""),
+        r.lines());
+  }
+
+  @Test
+  void createLogSinkOnAFolderToABucket() throws Exception {
+    Result r = Scripts.script("create-log-sink.sh", "--folder", "345678901234", "--include-children",
+        "--bucket", "gs://fleet-audit-export", "--sink-name", "gke-audit-fleet", "--dry-run");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.lines().get(0).startsWith("gcloud logging sinks describe gke-audit-fleet --folder=345678901234 "
+        + ">/dev/null 2>&1 || gcloud logging sinks create gke-audit-fleet storage.googleapis.com/fleet-audit-export"
+        + " --folder=345678901234 "), r.out());
+    assertTrue(r.lines().get(0).endsWith(" --include-children"), r.out());
+    assertEquals("gcloud storage buckets add-iam-policy-binding gs://fleet-audit-export"
+        + " --role=roles/storage.objectCreator --member=\"$WRITER_IDENTITY\"", r.lines().get(2));
+  }
+
+  @Test
+  void anAggregatedSinkWithoutChildrenIsAllowedButWarned() throws Exception {
+    Result r = Scripts.script("create-log-sink.sh", "--organization=123456789012",
+        "--topic=projects/security-hub-1/topics/gke-audit", "--dry-run");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.err().contains("warning: without --include-children"), r.err());
+    assertFalse(r.out().contains("--include-children"), r.out());
+  }
+
+  // ---- deploy.sh
+
+  private static final List<String> DEPLOY =
+      List.of("--project=my-project-1", "--region=europe-west4", "--bucket=gs://my-dataflow", "--dry-run");
+
+  private static List<String> deployCommands(String... extra) throws Exception {
+    List<String> args = new ArrayList<>(DEPLOY);
+    args.addAll(List.of(extra));
+    Result r = Scripts.script("deploy.sh", args.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.toString());
+    return r.lines().stream().filter(line -> !line.startsWith("# ")).toList();
+  }
+
+  /** The index of the first command starting with one of the prefixes (after a describe guard, if any). */
+  private static int indexOf(List<String> commands, String prefix) {
+    for (int i = 0; i < commands.size(); i++) {
+      String line = commands.get(i);
+      String action = line.contains(" >/dev/null 2>&1 || ") ? line.substring(line.indexOf(" || ") + 4) : line;
+      if (action.startsWith(prefix) || line.startsWith(prefix)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no command starting with '" + prefix + "' in\n" + String.join("\n", commands));
+  }
+
+  @Test
+  void deployDryRunGoesFromNothingToALaunchedStreamingJobInOrder() throws Exception {
+    List<String> commands = deployCommands();
+    List<String> sequence =
+        List.of(
+            "gcloud services enable dataflow.googleapis.com",
+            "gcloud storage buckets create gs://my-dataflow --project=my-project-1 --location=europe-west4",
+            "scripts/setup-bigquery.sh --project=my-project-1 --dataset=gke_audit --location=europe-west4",
+            "gcloud pubsub topics create gke-audit-entries",
+            "gcloud pubsub subscriptions create gke-audit --project=my-project-1 --topic=gke-audit-entries",
+            "gcloud pubsub topics create gke-audit-findings",
+            "gcloud artifacts repositories create gke-audit",
+            "gcloud iam service-accounts create gke-audit-worker",
+            "gcloud iam service-accounts create gke-audit-build",
+            "gcloud projects add-iam-policy-binding my-project-1"
+                + " --member=serviceAccount:gke-audit-worker@my-project-1.iam.gserviceaccount.com"
+                + " --role=roles/dataflow.worker",
+            "bq --project_id=my-project-1 query --use_legacy_sql=false 'GRANT `roles/bigquery.dataEditor` ON SCHEMA"
+                + " `my-project-1.gke_audit` TO \"serviceAccount:gke-audit-worker@my-project-1.iam.gserviceaccount.com\"'",
+            "gcloud artifacts repositories add-iam-policy-binding gke-audit --project=my-project-1"
+                + " --location=europe-west4 --member=serviceAccount:gke-audit-build@my-project-1.iam.gserviceaccount.com"
+                + " --role=roles/artifactregistry.writer",
+            "gcloud logging sinks create gke-audit pubsub.googleapis.com/projects/my-project-1/topics/gke-audit-entries"
+                + " --project=my-project-1",
+            "gcloud pubsub topics add-iam-policy-binding projects/my-project-1/topics/gke-audit-entries"
+                + " --role=roles/pubsub.publisher",
+            "mvn -q -B -DskipTests package",
+            "gcloud builds submit pipeline/target/flex-template --project=my-project-1 --region=europe-west4",
+            "gcloud dataflow flex-template build gs://my-dataflow/templates/gke-audit.json",
+            "[ -n \"$(gcloud dataflow jobs list --project=my-project-1 --region=europe-west4 --status=active");
+    int previous = -1;
+    for (String step : sequence) {
+      int at = indexOf(commands, step);
+      assertTrue(at > previous, "'" + step + "' comes after the step before it:\n" + String.join("\n", commands));
+      previous = at;
+    }
+    // Every create is guarded by its describe: rerunning changes nothing that exists.
+    for (String line : commands) {
+      if (line.matches("gcloud \\S+( \\S+)? (create|buckets create) .*") || line.contains(" create ")) {
+        assertTrue(line.contains(" >/dev/null 2>&1 || ") && line.startsWith("gcloud ")
+                && line.substring(0, line.indexOf(" >/dev/null")).contains(" describe "),
+            "not idempotent: " + line);
+      }
+    }
+    String launch = commands.get(commands.size() - 1);
+    assertTrue(launch.contains(" || gcloud dataflow flex-template run gke-audit-stream "), launch);
+    for (String expected :
+        List.of(
+            " --service-account-email=gke-audit-worker@my-project-1.iam.gserviceaccount.com",
+            " --enable-streaming-engine",
+            " --parameters=inputSubscription=projects/my-project-1/subscriptions/gke-audit",
+            " --parameters=findingsTable=my-project-1:gke_audit.findings",
+            " --parameters=deadLetterTable=my-project-1:gke_audit.deadletter",
+            " --parameters=findingsTopic=projects/my-project-1/topics/gke-audit-findings")) {
+      assertTrue(launch.contains(expected), "launch lacks" + expected + ": " + launch);
+    }
+    // Exactly-once is the default: no at-least-once experiment.
+    assertFalse(launch.contains("streaming_mode_at_least_once"), launch);
+    String build = commands.get(indexOf(commands, "gcloud builds submit"));
+    assertTrue(build.endsWith(" --service-account=projects/my-project-1/serviceAccounts/"
+        + "gke-audit-build@my-project-1.iam.gserviceaccount.com --gcs-source-staging-dir=gs://my-dataflow/cloudbuild/source"
+        + " --gcs-log-dir=gs://my-dataflow/cloudbuild/logs"), build);
+  }
+
+  @Test
+  void deployForAnOrganizationMakesAnAggregatedSinkAndPassesSuppressions(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("suppressions.yaml"), "suppressions: []\n");
+    List<String> commands =
+        deployCommands("--organization=123456789012", "--suppressions=" + file, "--streaming-mode=at-least-once");
+    String sink = commands.get(indexOf(commands, "gcloud logging sinks create"));
+    assertTrue(sink.contains(" --organization=123456789012 ") && sink.endsWith(" --include-children"), sink);
+    assertEquals("gcloud storage cp " + file + " gs://my-dataflow/config/suppressions.yaml --project=my-project-1",
+        commands.get(indexOf(commands, "gcloud storage cp")));
+    String launch = commands.get(commands.size() - 1);
+    assertTrue(launch.contains(" --parameters=suppressions=gs://my-dataflow/config/suppressions.yaml"), launch);
+    assertTrue(launch.contains(" --additional-experiments=streaming_mode_at_least_once"), launch);
+  }
+
+  // ---- run-template.sh and build-template.sh: streaming mode and build service account
+
+  @Test
+  void atLeastOnceIsChosenAtLaunchAndOnlyForStreams() throws Exception {
+    Result r =
+        Scripts.script("run-template.sh", "--project=my-project-1", "--region=europe-west4", "--bucket=gs://my-dataflow",
+            "--mode=streaming", "--streaming-mode=at-least-once", "--dry-run", "--",
+            "--inputSubscription=projects/my-project-1/subscriptions/gke-audit", "--outputDir=gs://my-results/out");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.out().contains(" --enable-streaming-engine --additional-experiments=streaming_mode_at_least_once "),
+        r.out());
+    expectError("run-template.sh", "--streaming-mode is for --mode streaming", "--project=my-project-1",
+        "--region=europe-west4", "--bucket=gs://my-dataflow", "--streaming-mode=at-least-once", "--dry-run", "--",
+        "--inputFiles=gs://my-audit-export/**");
+    expectError("run-template.sh", "--streaming-mode must be exactly-once or at-least-once",
+        "--project=my-project-1", "--region=europe-west4", "--bucket=gs://my-dataflow", "--mode=streaming",
+        "--streaming-mode=once", "--dry-run", "--", "--inputSubscription=projects/p-1/subscriptions/s-1");
+  }
+
   // ---- every script
 
   @ParameterizedTest
-  @ValueSource(strings = {"build-template.sh", "run-template.sh", "create-log-sink.sh"})
+  @ValueSource(strings = {"build-template.sh", "run-template.sh", "create-log-sink.sh", "deploy.sh"})
   void helpDescribesTheScript(String script) throws Exception {
     for (String flag : List.of("--help", "-h")) {
       Result r = Scripts.script(script, flag);
@@ -217,7 +384,7 @@ class DeploymentScriptsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"build-template.sh", "run-template.sh", "create-log-sink.sh"})
+  @ValueSource(strings = {"build-template.sh", "run-template.sh", "create-log-sink.sh", "deploy.sh"})
   void missingProjectIsAClearError(String script) throws Exception {
     Result r = Scripts.script(script, "--dry-run");
     assertEquals(2, r.exit(), r.toString());
@@ -260,21 +427,40 @@ class DeploymentScriptsTest {
         "--bucket=gs://my-audit-export", "--topic=t-1");
     expectError("create-log-sink.sh", "--topic must be a topic name or projects/PROJECT/topics/NAME",
         "--project=my-project-1", "--topic=projects/p/subscriptions/s");
+    expectError("create-log-sink.sh", "--organization and --folder are exclusive", "--organization=1",
+        "--folder=2", "--topic=projects/p-1/topics/t-1");
+    expectError("create-log-sink.sh", "--organization must be a numeric organization id",
+        "--organization=example.com", "--topic=projects/p-1/topics/t-1");
+    expectError("create-log-sink.sh", "--include-children is for an aggregated sink", "--project=my-project-1",
+        "--include-children", "--topic=t-1");
+    expectError("create-log-sink.sh", "is a bare name: give projects/PROJECT/topics/gke-audit or --project",
+        "--folder=345678901234", "--include-children", "--topic=gke-audit");
+    expectError("build-template.sh", "--build-service-account must be a service account email",
+        "--project=my-project-1", "--region=europe-west4", "--bucket=gs://my-dataflow",
+        "--build-service-account=builder");
+    expectError("deploy.sh", "--region is required", "--project=my-project-1", "--bucket=gs://b-1");
+    expectError("deploy.sh", "--organization and --folder are exclusive", "--project=my-project-1",
+        "--region=europe-west4", "--bucket=gs://b-1", "--organization=1", "--folder=2");
+    expectError("deploy.sh", "--suppressions must be a local file", "--project=my-project-1",
+        "--region=europe-west4", "--bucket=gs://b-1", "--suppressions=gs://b-1/s.yaml");
+    expectError("deploy.sh", "--streaming-mode must be exactly-once or at-least-once", "--project=my-project-1",
+        "--region=europe-west4", "--bucket=gs://b-1", "--streaming-mode=fast");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"build-template.sh", "run-template.sh", "create-log-sink.sh"})
+  @ValueSource(strings = {"build-template.sh", "run-template.sh", "create-log-sink.sh", "deploy.sh"})
   void aDryRunCallsNothing(String script, @TempDir Path fakeBin) throws Exception {
     // gcloud, mvn and the file commands replaced by stubs that leave a trace when called.
     Path trace = fakeBin.resolve("called");
-    for (String tool : List.of("gcloud", "mvn", "docker", "rm", "mkdir", "cp")) {
+    for (String tool : List.of("gcloud", "bq", "mvn", "docker", "rm", "mkdir", "cp", "java")) {
       Path stub = fakeBin.resolve(tool);
       Files.writeString(stub, "#!/bin/sh\necho " + tool + " >> '" + trace + "'\n");
       Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     List<String> args =
         switch (script) {
-          case "build-template.sh" -> List.of("--project=my-project-1", "--region=europe-west4", "--bucket=gs://b-1");
+          case "build-template.sh", "deploy.sh" ->
+              List.of("--project=my-project-1", "--region=europe-west4", "--bucket=gs://b-1");
           case "run-template.sh" ->
               List.of("--project=my-project-1", "--region=europe-west4", "--bucket=gs://b-1", "--",
                   "--inputFiles=gs://b-1/x/**", "--outputDir=gs://b-1/out");

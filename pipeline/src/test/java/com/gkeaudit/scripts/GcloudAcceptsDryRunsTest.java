@@ -77,6 +77,53 @@ class GcloudAcceptsDryRunsTest {
   }
 
   @Test
+  void aggregatedSinkCommandsParse() throws Exception {
+    expectParsed(dryRun("create-log-sink.sh", "--organization=123456789012", "--include-children",
+        "--topic=projects/security-hub-1/topics/gke-audit"));
+    expectParsed(dryRun("create-log-sink.sh", "--folder=345678901234", "--include-children",
+        "--bucket=gs://fleet-audit-export"));
+  }
+
+  @Test
+  void streamingModeAndBuildServiceAccountFlagsParse() throws Exception {
+    expectParsed(
+        dryRun("run-template.sh", "--project=my-project-1", "--region=europe-west4", "--bucket=gs://my-dataflow",
+            "--mode=streaming", "--streaming-mode=at-least-once", "--",
+            "--inputSubscription=projects/my-project-1/subscriptions/gke-audit",
+            "--findingsTopic=projects/my-project-1/topics/gke-audit-findings", "--outputDir=gs://my-results/out"));
+    expectParsed(
+        dryRun("build-template.sh", "--project=my-project-1", "--region=europe-west4", "--bucket=gs://my-dataflow",
+            "--tag=t1", "--build-service-account=gke-audit-build@my-project-1.iam.gserviceaccount.com"));
+  }
+
+  @Test
+  void everyGcloudCommandOfTheDeploymentParses() throws Exception {
+    Files.writeString(work.resolve("suppressions.yaml"), "suppressions: []\n");
+    List<String> lines =
+        dryRun("deploy.sh", "--project=my-project-1", "--region=europe-west4", "--bucket=gs://my-dataflow",
+            "--organization=123456789012", "--suppressions=" + work.resolve("suppressions.yaml"));
+    // Guards and their actions are checked apart: "describe >/dev/null 2>&1 || create" would hide the describe's
+    // own parse errors, and "[ -n "$(list)" ] || run" the list's.
+    List<String> commands = new ArrayList<>();
+    for (String line : lines) {
+      if (line.startsWith("#")) {
+        continue;
+      }
+      if (line.contains(" >/dev/null 2>&1 || ")) {
+        commands.add(line.substring(0, line.indexOf(" >/dev/null 2>&1 || ")));
+        commands.add(line.substring(line.indexOf(" >/dev/null 2>&1 || ") + " >/dev/null 2>&1 || ".length()));
+      } else if (line.startsWith("[ -n \"$(")) {
+        commands.add(line.substring("[ -n \"$(".length(), line.indexOf(")\" ] || ")));
+        commands.add(line.substring(line.indexOf(")\" ] || ") + ")\" ] || ".length()));
+      } else {
+        commands.add(line);
+      }
+    }
+    expectParsed(commands);
+    assertTrue(commands.stream().filter(c -> c.startsWith("gcloud ")).count() >= 25, String.join("\n", commands));
+  }
+
+  @Test
   void gcloudKeepsEveryParameterInTheTemplateSpec() throws Exception {
     String build =
         dryRun("build-template.sh", "--project=my-project-1", "--region=europe-west4", "--bucket=gs://my-dataflow",
@@ -113,7 +160,7 @@ class GcloudAcceptsDryRunsTest {
     int checked = 0;
     for (String line : lines) {
       if (!line.contains("gcloud ")) {
-        continue; // mvn, rm, mkdir, cp: not gcloud's to judge
+        continue; // mvn, rm, mkdir, cp, bq, setup-bigquery.sh: not gcloud's to judge
       }
       Result r = Scripts.run(work, env, List.of("bash", "-c", line));
       assertTrue(r.exit() == 1 && r.err().contains(NO_ACCOUNT), "gcloud rejected: " + line + "\n" + r);

@@ -27,10 +27,10 @@ class BigQueryScriptsTest {
   private static final String BASE = "https://lookerstudio.google.com/reporting/create?";
 
   @Test
-  void theLinkingUrlHasOneBigQueryDataSourcePerView() throws Exception {
+  void withATemplateTheLinkingUrlHasOneBigQueryDataSourcePerView() throws Exception {
     Result result =
         run("looker-studio-url.sh", "--project", "my-project", "--dataset", "gke_audit", "--report-name",
-            "GKE audit & prod — EU");
+            "GKE audit & prod — EU", "--template", "0b1c2d3e-aaaa-bbbb-cccc-1234567890ab");
     assertThat(result.err, result.exit, is(0));
     String url = result.out.strip();
     assertThat(url, startsWith(BASE));
@@ -39,7 +39,7 @@ class BigQueryScriptsTest {
     Map<String, String> params = params(url);
     assertThat(params.get("r.reportName"), is("GKE audit & prod — EU"));
     List<String> views = viewFiles();
-    assertThat(params.size(), is(1 + 7 * views.size()));
+    assertThat(params.size(), is(2 + 7 * views.size()));
     for (int i = 0; i < views.size(); i++) {
       String ds = "ds.ds" + i + ".";
       assertThat(params.get(ds + "connector"), is("bigQuery"));
@@ -50,6 +50,25 @@ class BigQueryScriptsTest {
       assertThat(params.get(ds + "tableId"), is(views.get(i)));
       assertThat(params.get(ds + "datasourceName"), is(views.get(i)));
     }
+  }
+
+  @Test
+  void withoutATemplateTheDefaultReportGetsOneViewAsItsOneDataSource() throws Exception {
+    // Linking API: without c.reportId the link creates the default report, which has one data source.
+    Map<String, String> params =
+        params(run("looker-studio-url.sh", "--project", "my-project", "--dataset", "gke_audit").out.strip());
+    assertThat(params.get("ds.ds0.tableId"), is("latest_findings"));
+    assertThat(params.keySet().stream().filter(k -> k.startsWith("ds.")).count(), is(7L));
+    assertThat(params.containsKey("c.reportId"), is(false));
+    Map<String, String> analyst =
+        params(run("looker-studio-url.sh", "--project", "my-project", "--dataset", "gke_audit", "--view",
+            "all_findings").out.strip());
+    assertThat(analyst.get("ds.ds0.tableId"), is("all_findings"));
+    Result unknown = run("looker-studio-url.sh", "--project", "p", "--dataset", "d", "--view", "nope");
+    assertThat(unknown.exit, is(2));
+    assertThat(unknown.err, startsWith("error: --view must be one of the views"));
+    assertThat(run("looker-studio-url.sh", "--project", "p", "--dataset", "d", "--view", "all_findings",
+        "--template", "x").exit, is(2));
   }
 
   @Test

@@ -44,7 +44,7 @@ class SetupBigQueryTest {
     assertThat(ddl, startsWith("CREATE SCHEMA IF NOT EXISTS `my-project.gke_audit`"));
     assertThat(count(ddl, "CREATE TABLE IF NOT EXISTS `my-project.gke_audit."), is(3));
     assertThat(count(ddl, "CREATE OR REPLACE VIEW `my-project.gke_audit."), is(SetupBigQuery.VIEWS.size()));
-    assertThat(count(ddl, ";\n"), is(1 + 3 + SetupBigQuery.VIEWS.size()));
+    assertThat(count(ddl, ";\n"), is(1 + 3 + 1 + SetupBigQuery.VIEWS.size()));
     assertThat(ddl, not(containsString("${")));
   }
 
@@ -57,9 +57,14 @@ class SetupBigQueryTest {
     assertThat(sent.get(1), startsWith("CREATE TABLE IF NOT EXISTS `my-project.gke_audit.findings` ("));
     assertThat(sent.get(2), startsWith("CREATE TABLE IF NOT EXISTS `my-project.gke_audit.events` ("));
     assertThat(sent.get(3), startsWith("CREATE TABLE IF NOT EXISTS `my-project.gke_audit.deadletter` ("));
+    // A findings table of an earlier release gets the suppression columns.
+    assertThat(sent.get(4), is("ALTER TABLE `my-project.gke_audit.findings`\n"
+        + "ADD COLUMN IF NOT EXISTS suppressed BOOL OPTIONS (description = " + descriptionOf("suppressed") + "),\n"
+        + "ADD COLUMN IF NOT EXISTS suppressed_by STRING OPTIONS (description = " + descriptionOf("suppressed_by")
+        + ")"));
     for (int i = 0; i < SetupBigQuery.VIEWS.size(); i++) {
       assertThat(
-          sent.get(4 + i),
+          sent.get(5 + i),
           startsWith("CREATE OR REPLACE VIEW `my-project.gke_audit." + SetupBigQuery.VIEWS.get(i) + "`"));
     }
   }
@@ -124,16 +129,21 @@ class SetupBigQueryTest {
     assertThat(
         statements,
         hasItem("ALTER TABLE `my-project.gke_audit.findings`\nSET OPTIONS (partition_expiration_days = 400)"));
-    assertThat(count(String.join("\n", statements), "ALTER TABLE"), is(3));
+    assertThat(count(String.join("\n", statements), "ALTER TABLE"), is(3 + 1));
   }
 
   @Test
   void viewsAreTheFilesWithTheirCommentAsDescriptionAndTheDatasetFilledIn() {
-    SetupBigQuery.View latest = SetupBigQuery.views("my-project", "gke_audit").get(0);
+    SetupBigQuery.View all = SetupBigQuery.views("my-project", "gke_audit").get(0);
+    assertThat(all.name(), is("all_findings"));
+    assertThat(all.description(), startsWith("Every finding, suppressed ones included"));
+    assertThat(all.query(), startsWith("SELECT"));
+    assertThat(all.query(), containsString("FROM `my-project.gke_audit.findings` AS f"));
+    SetupBigQuery.View latest = SetupBigQuery.views("my-project", "gke_audit").get(1);
     assertThat(latest.name(), is("latest_findings"));
-    assertThat(latest.description(), startsWith("Findings, one row per finding_id (the most recently detected copy):"));
-    assertThat(latest.query(), startsWith("SELECT"));
-    assertThat(latest.query(), containsString("FROM `my-project.gke_audit.findings` AS f"));
+    assertThat(latest.description(), startsWith("Findings, one row per finding_id (the most recently detected copy),"));
+    assertThat(latest.query(), containsString("FROM `my-project.gke_audit.all_findings`"));
+    assertThat(latest.query(), containsString("WHERE NOT COALESCE(suppressed, FALSE)"));
   }
 
   @Test
@@ -178,5 +188,13 @@ class SetupBigQueryTest {
       count++;
     }
     return count;
+  }
+
+  private static String descriptionOf(String column) {
+    return OutputTable.FINDINGS.schema().getFields().stream()
+        .filter(field -> field.getName().equals(column))
+        .findFirst()
+        .map(field -> SetupBigQuery.literal(field.getDescription()))
+        .orElseThrow();
   }
 }
