@@ -261,6 +261,47 @@ class DataflowTranslationTest {
   }
 
   @Test
+  void everyStateIsOfAKindDataflowStreamingSupports() {
+    // Dataflow does not support MapState or SetState for Java streaming on Runner v2: a job using them is
+    // rejected (or, on v1, pays for them on every access). Value and bag state are supported everywhere.
+    List<String> problems = new ArrayList<>();
+    List<String> stateful = new ArrayList<>();
+    visitPrimitives(
+        node -> {
+          if (node.getTransform() instanceof ParDo.MultiOutput<?, ?> parDo && usesStateOrTimers(parDo.getFn())) {
+            stateful.add(node.getFullName());
+            for (DoFnSignature.StateDeclaration state :
+                DoFnSignatures.getSignature(parDo.getFn().getClass()).stateDeclarations().values()) {
+              Class<?> kind = state.stateType().getRawType();
+              if (!kind.equals(org.apache.beam.sdk.state.ValueState.class)
+                  && !kind.equals(org.apache.beam.sdk.state.BagState.class)) {
+                problems.add(node.getFullName() + ": " + state.id() + " is a " + kind.getSimpleName());
+              }
+            }
+          }
+        });
+    assertTrue(stateful.size() >= 9, "stateful steps: " + stateful);
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
+  }
+
+  @Test
+  void noStatefulStepKeysEverythingByOneConstant() {
+    // A step keyed by a constant runs on one worker thread whatever the job's size (SPEC §8 "scales out"). Every
+    // stateful step's key must come from the data: a shard of a rule key, of an entry identity, or of a cluster.
+    List<String> problems = new ArrayList<>();
+    visitPrimitives(
+        node -> {
+          if (node.getTransform() instanceof ParDo.MultiOutput<?, ?> parDo && usesStateOrTimers(parDo.getFn())) {
+            Coder<?> coder = mainInput(node).getCoder();
+            if (coder instanceof KvCoder<?, ?> kv && !(kv.getKeyCoder() instanceof org.apache.beam.sdk.coders.VarIntCoder)) {
+              problems.add(node.getFullName() + " is keyed by " + kv.getKeyCoder());
+            }
+          }
+        });
+    assertTrue(problems.isEmpty(), "keys other than shards: " + problems);
+  }
+
+  @Test
   void everyCoderIsSerializable() {
     // The job carries each PCollection's coder serialised; a coder holding an unserialisable field fails only there.
     Pipeline pipeline = GkeAuditPipeline.build(options());

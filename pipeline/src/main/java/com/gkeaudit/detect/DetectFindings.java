@@ -43,7 +43,8 @@ public final class DetectFindings extends PTransform<PCollection<ClusterEvent>, 
   public PCollection<Finding> expand(PCollection<ClusterEvent> events) {
     JsonCoder<Finding> findingCoder = JsonCoder.of(Finding.class);
     PCollection<Finding> rotations =
-        inOrder(events, "Rotations", new RotationRule(config)).apply("EndOfInput", EndOfInputGate.withClock(clock));
+        inOrder(events, "Rotations", new RotationRule(config))
+            .apply("EndOfInput", EndOfInputGate.withClock(clock).withShards(shards));
     return PCollectionList.of(
             events.apply("PerEntryRules", ParDo.of(new PerEventRulesFn(config))).setCoder(findingCoder))
         .and(rotations)

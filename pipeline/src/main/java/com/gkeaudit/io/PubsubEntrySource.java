@@ -259,12 +259,14 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
 
     @Override
     public void encode(Checkpoint checkpoint, OutputStream out) throws IOException {
+      CheckpointVersion.write(out);
       ACK_IDS.encode(checkpoint.ackIds, out);
       InputWatermark.SnapshotCoder.INSTANCE.encode(checkpoint.watermark, out);
     }
 
     @Override
     public Checkpoint decode(InputStream in) throws IOException {
+      CheckpointVersion.read(in, "Pub/Sub");
       List<String> ackIds = ACK_IDS.decode(in);
       return new Checkpoint(ackIds, InputWatermark.SnapshotCoder.INSTANCE.decode(in), null);
     }
