@@ -75,6 +75,9 @@ final class RunSummary {
             line(out, "  event time from " + name.substring("stream_timestamp_from_".length()), value);
           }
         });
+    if (get("records_late") > 0) {
+      line(out, "  late for the stateful rules (still events; dead-lettered 'late')", get("records_late"));
+    }
     line(out, "duplicates dropped", duplicates);
     line(out, "events (unique ClusterManager entries)", events);
     if (get("metadata_clusters") > 0 || get("metadata_dead_letter") > 0) {

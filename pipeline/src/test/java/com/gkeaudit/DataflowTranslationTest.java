@@ -117,7 +117,7 @@ class DataflowTranslationTest {
     boolean runnerV2 = !experiment.equals("-");
     List<String> args = new ArrayList<>();
     for (String arg : dataflowArgs()) {
-      args.add(arg.startsWith("--inputFiles=") ? "--inputSubscription=projects/p/subscriptions/s" : arg);
+      args.add(arg.startsWith("--inputFiles=") ? "--inputSubscription=" + SUBSCRIPTION : arg);
     }
     if (runnerV2) {
       args.add("--experiments=" + experiment);
@@ -134,13 +134,72 @@ class DataflowTranslationTest {
       transforms.add(transform.getUniqueName());
     }
     assertCoversThePipeline(transforms, "ReadSubscription");
+    assertNativePubsubReadInTheProto(RunnerApi.Pipeline.parseFrom(Files.readAllBytes(proto)));
     if (!runnerV2) {
       Set<String> stepNames = new TreeSet<>();
       for (JsonNode step : job.path("steps")) {
         stepNames.add(step.path("properties").path("user_name").path("value").asText());
       }
       assertCoversThePipeline(stepNames, "ReadSubscription");
+      assertNativePubsubReadStep(job);
     }
+  }
+
+  // Beam's Pub/Sub read checks the project id's form (6 to 30 characters).
+  private static final String SUBSCRIPTION = "projects/test-project/subscriptions/gke-audit";
+
+  /**
+   * The portable proto (what Runner v2 runs) reads the subscription with Beam's Pub/Sub read, which Dataflow executes
+   * with its own source: one pubsub_read transform with the subscription and the sink's timestamp attribute, and no
+   * Read of a custom UnboundedSource anywhere under ReadSubscription.
+   */
+  private static void assertNativePubsubReadInTheProto(RunnerApi.Pipeline pipeline) throws IOException {
+    List<RunnerApi.PubSubReadPayload> reads = new ArrayList<>();
+    List<String> customReads = new ArrayList<>();
+    for (RunnerApi.PTransform transform : pipeline.getComponents().getTransformsMap().values()) {
+      String urn = transform.getSpec().getUrn();
+      if (urn.equals("beam:transform:pubsub_read:v1")) {
+        reads.add(RunnerApi.PubSubReadPayload.parseFrom(transform.getSpec().getPayload()));
+      }
+      boolean custom = urn.equals("beam:transform:read:v1")
+          || transform.getSpec().getPayload().toStringUtf8().contains("PubsubEntrySource");
+      if (transform.getUniqueName().startsWith("ReadSubscription/") && custom) {
+        customReads.add(transform.getUniqueName() + " " + urn);
+      }
+    }
+    assertEquals(1, reads.size(), "pubsub_read transforms: " + reads);
+    // Dataflow's own path form of projects/test-project/subscriptions/gke-audit.
+    assertEquals("/subscriptions/test-project/gke-audit", reads.get(0).getSubscription());
+    assertEquals("logging.googleapis.com/timestamp", reads.get(0).getTimestampAttribute());
+    assertTrue(reads.get(0).getWithAttributes(), "the read keeps the attributes");
+    assertTrue(customReads.isEmpty(), "a custom source is read: " + customReads);
+  }
+
+  /**
+   * The Runner v1 job: the read step is a ParallelRead of format "pubsub" (Dataflow's native source) with the
+   * subscription and the timestamp label, and no step of the read is a custom source.
+   */
+  private static void assertNativePubsubReadStep(JsonNode job) {
+    List<JsonNode> pubsub = new ArrayList<>();
+    List<String> custom = new ArrayList<>();
+    for (JsonNode step : job.path("steps")) {
+      JsonNode properties = step.path("properties");
+      String name = properties.path("user_name").path("value").asText();
+      String format = properties.path("format").path("value").asText();
+      if (format.equals("pubsub")) {
+        pubsub.add(properties);
+      }
+      if (name.startsWith("ReadSubscription") && step.path("kind").asText().equals("ParallelRead")
+          && !format.equals("pubsub")) {
+        custom.add(name + " " + format);
+      }
+    }
+    assertEquals(1, pubsub.size(), "pubsub read steps: " + pubsub);
+    JsonNode read = pubsub.get(0);
+    assertTrue(read.path("user_name").path("value").asText().startsWith("ReadSubscription/"), read.toString());
+    assertTrue(read.path("pubsub_subscription").path("value").asText().endsWith("test-project/gke-audit"), read.toString());
+    assertEquals("logging.googleapis.com/timestamp", read.path("pubsub_timestamp_label").path("value").asText());
+    assertTrue(custom.isEmpty(), "custom source steps: " + custom);
   }
 
   private static void assertCoversThePipeline(Set<String> names) {
@@ -199,6 +258,47 @@ class DataflowTranslationTest {
     assertTrue(
         checked.stream().filter(name -> name.startsWith("Detect/")).count() >= 5,
         "the rules' stateful steps were not found: " + checked);
+  }
+
+  @Test
+  void everyStateIsOfAKindDataflowStreamingSupports() {
+    // Dataflow does not support MapState or SetState for Java streaming on Runner v2: a job using them is
+    // rejected (or, on v1, pays for them on every access). Value and bag state are supported everywhere.
+    List<String> problems = new ArrayList<>();
+    List<String> stateful = new ArrayList<>();
+    visitPrimitives(
+        node -> {
+          if (node.getTransform() instanceof ParDo.MultiOutput<?, ?> parDo && usesStateOrTimers(parDo.getFn())) {
+            stateful.add(node.getFullName());
+            for (DoFnSignature.StateDeclaration state :
+                DoFnSignatures.getSignature(parDo.getFn().getClass()).stateDeclarations().values()) {
+              Class<?> kind = state.stateType().getRawType();
+              if (!kind.equals(org.apache.beam.sdk.state.ValueState.class)
+                  && !kind.equals(org.apache.beam.sdk.state.BagState.class)) {
+                problems.add(node.getFullName() + ": " + state.id() + " is a " + kind.getSimpleName());
+              }
+            }
+          }
+        });
+    assertTrue(stateful.size() >= 9, "stateful steps: " + stateful);
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
+  }
+
+  @Test
+  void noStatefulStepKeysEverythingByOneConstant() {
+    // A step keyed by a constant runs on one worker thread whatever the job's size (SPEC §8 "scales out"). Every
+    // stateful step's key must come from the data: a shard of a rule key, of an entry identity, or of a cluster.
+    List<String> problems = new ArrayList<>();
+    visitPrimitives(
+        node -> {
+          if (node.getTransform() instanceof ParDo.MultiOutput<?, ?> parDo && usesStateOrTimers(parDo.getFn())) {
+            Coder<?> coder = mainInput(node).getCoder();
+            if (coder instanceof KvCoder<?, ?> kv && !(kv.getKeyCoder() instanceof org.apache.beam.sdk.coders.VarIntCoder)) {
+              problems.add(node.getFullName() + " is keyed by " + kv.getKeyCoder());
+            }
+          }
+        });
+    assertTrue(problems.isEmpty(), "keys other than shards: " + problems);
   }
 
   @Test

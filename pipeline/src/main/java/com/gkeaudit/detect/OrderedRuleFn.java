@@ -21,6 +21,7 @@ import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Runs a {@link SequentialRule} in event-time order per rule key (cluster, principal, operation), whatever the
@@ -35,12 +36,19 @@ import org.apache.beam.sdk.values.KV;
  * seen in order.
  */
 public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Finding> {
+  /** Events that reached this rule after it had released events past their time (SPEC §8 late). */
+  public static final TupleTag<ClusterEvent> LATE = new TupleTag<>() {};
+  /** In a stream, releases are rounded up to this: one state scan per second at most, whatever the traffic. */
+  static final long RELEASE_BUCKET_MILLIS = 1_000;
+
   static final Comparator<ClusterEvent> EVENT_ORDER =
       Comparator.comparingLong(ClusterEvent::timeNanos)
           .thenComparing(ClusterEvent::insertId, Comparator.nullsFirst(Comparator.naturalOrder()))
           .thenComparing(ClusterEvent::logName, Comparator.nullsFirst(Comparator.naturalOrder()));
 
   private final SequentialRule<S> rule;
+  private final long holdMillis;
+  private final boolean streaming;
 
   @StateId("buffer")
   private final StateSpec<BagState<ClusterEvent>> bufferSpec = StateSpecs.bag(JsonCoder.of(ClusterEvent.class));
@@ -53,11 +61,32 @@ public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Find
   @StateId("timerAt")
   private final StateSpec<ValueState<Long>> timerAtSpec = StateSpecs.value(VarLongCoder.of());
 
+  /**
+   * Event time (epoch millis) through which this key's events and deadlines have been released: an event at or
+   * before it arrives too late to be seen in order. Absent until the first release.
+   */
+  @StateId("releasedThrough")
+  private final StateSpec<ValueState<Long>> releasedThroughSpec = StateSpecs.value(VarLongCoder.of());
+
   @TimerId("release")
   private final TimerSpec releaseSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
+  /** A batch run: the watermark reaches the end of input once, every event is released then. */
   public OrderedRuleFn(SequentialRule<S> rule) {
+    this(rule, org.joda.time.Duration.ZERO, false);
+  }
+
+  /**
+   * @param hold how long each event (and deadline) waits after the watermark passes its time before it is released:
+   *     the allowed lateness (SPEC §8), so an entry arriving up to that much behind the watermark is still in order
+   *     (Dataflow's Pub/Sub watermark follows the event times of the backlog and leaves no room for stragglers)
+   * @param streaming whether the input is unbounded: releases then follow the earliest waiting event, so findings
+   *     come out as soon as the watermark allows, instead of once at the end of input
+   */
+  public OrderedRuleFn(SequentialRule<S> rule, org.joda.time.Duration hold, boolean streaming) {
     this.rule = rule;
+    this.holdMillis = hold.getMillis();
+    this.streaming = streaming;
     this.ruleStatesSpec = StateSpecs.value(JsonCoder.mapOf(rule.stateClass()));
   }
 
@@ -72,16 +101,31 @@ public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Find
       @Timestamp org.joda.time.Instant elementTime,
       @StateId("buffer") BagState<ClusterEvent> buffer,
       @StateId("timerAt") ValueState<Long> timerAt,
-      @TimerId("release") Timer release) {
-    buffer.add(element.getValue());
+      @StateId("releasedThrough") ValueState<Long> releasedThrough,
+      @TimerId("release") Timer release,
+      MultiOutputReceiver out) {
+    ClusterEvent event = element.getValue();
+    long eventMillis = Math.floorDiv(event.timeNanos(), Times.NANOS_PER_MILLI);
+    Long through = releasedThrough.read();
+    if (through != null && eventMillis <= through) {
+      // Its neighbours were already evaluated: seeing it now would not be seeing it in order. Reported, not used.
+      out.get(LATE).output(event);
+      return;
+    }
+    buffer.add(event);
     // A timer may not be set before its element: from Pub/Sub, the element's time is the sink's timestamp attribute,
     // which is the entry's own timestamp in practice but is not checked to be.
-    long releaseMillis =
-        Math.max(Math.floorDiv(element.getValue().timeNanos(), Times.NANOS_PER_MILLI), elementTime.getMillis());
+    long releaseMillis = Math.max(releaseTime(eventMillis), elementTime.getMillis());
     Long pending = timerAt.read();
     if (pending == null || releaseMillis < pending) {
       schedule(releaseMillis, timerAt, release);
     }
+  }
+
+  /** When an event (or a deadline) at {@code eventMillis} may be released: after the hold, in whole buckets. */
+  private long releaseTime(long eventMillis) {
+    long at = eventMillis + holdMillis;
+    return streaming ? Math.floorDiv(at + RELEASE_BUCKET_MILLIS - 1, RELEASE_BUCKET_MILLIS) * RELEASE_BUCKET_MILLIS : at;
   }
 
   @OnTimer("release")
@@ -90,8 +134,10 @@ public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Find
       @StateId("buffer") BagState<ClusterEvent> buffer,
       @StateId("ruleStates") ValueState<Map<String, S>> ruleStates,
       @StateId("timerAt") ValueState<Long> timerAt,
+      @StateId("releasedThrough") ValueState<Long> releasedThrough,
       @TimerId("release") Timer release) {
-    long firedMillis = context.timestamp().getMillis();
+    // Everything at or before firedMillis is released: the watermark is at least the hold past it.
+    long firedMillis = context.timestamp().getMillis() - holdMillis;
     List<ClusterEvent> ready = new ArrayList<>();
     List<ClusterEvent> waiting = new ArrayList<>();
     for (ClusterEvent event : buffer.read()) {
@@ -125,6 +171,10 @@ public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Find
       }
     }
 
+    Long through = releasedThrough.read();
+    if (through == null || firedMillis > through) {
+      releasedThrough.write(firedMillis);
+    }
     buffer.clear();
     waiting.forEach(buffer::add);
     if (states.isEmpty()) {
@@ -133,16 +183,17 @@ public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Find
       ruleStates.write(states);
     }
 
-    // The next release waits for the LATEST waiting event, not the earliest: every release is a runner round trip
-    // (in batch the DirectRunner fires re-set timers one round at a time), and releasing all waiting events at
-    // once keeps their order. Earlier arrivals still pull the timer back in process(), so a stream never starves.
+    // In batch the next release waits for the LATEST waiting event: every release is a runner round trip (the
+    // DirectRunner fires re-set timers one round at a time) and all of them happen at the end of input anyway. In a
+    // stream it is the EARLIEST: re-arming at the latest would hold every finding until the newest waiting event is
+    // released, about one lateness span per round under steady traffic.
     Long next = null;
     for (ClusterEvent event : waiting) {
-      long millis = Math.floorDiv(event.timeNanos(), Times.NANOS_PER_MILLI);
-      next = next == null ? millis : Math.max(next, millis);
+      long millis = releaseTime(Math.floorDiv(event.timeNanos(), Times.NANOS_PER_MILLI));
+      next = next == null ? millis : streaming ? Math.min(next, millis) : Math.max(next, millis);
     }
     if (nextDeadline != null) {
-      long millis = Math.floorDiv(nextDeadline, Times.NANOS_PER_MILLI);
+      long millis = releaseTime(Math.floorDiv(nextDeadline, Times.NANOS_PER_MILLI));
       next = next == null ? millis : Math.min(next, millis);
     }
     if (next == null) {

@@ -31,7 +31,6 @@ public final class ParseRecords {
   static final Counter OTHER_SERVICE = Metrics.counter(METRICS_NAMESPACE, "records_other_service");
   static final Counter CLUSTER_MANAGER = Metrics.counter(METRICS_NAMESPACE, "records_cluster_manager");
   static final Counter DEAD_LETTERED = Metrics.counter(METRICS_NAMESPACE, "records_dead_letter");
-  static final Counter LATE = Metrics.counter(METRICS_NAMESPACE, "records_late");
   /** Which field gave each stream entry its event time (SPEC: the attribute, else the entry's timestamp). */
   private static final java.util.Map<String, Counter> TIMESTAMP_SOURCES = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -49,8 +48,9 @@ public final class ParseRecords {
 
   /**
    * Parses one stream entry (a Pub/Sub message, or a line of a watched file) and emits its outcome. The element keeps
-   * the timestamp its source gave it: a runner does not let an element move back in time. A late ClusterManager
-   * entry becomes a dead letter with reason "late"; a late entry of another service is dropped as any other one is.
+   * the timestamp its source gave it: a runner does not let an element move back in time. Nothing is late here
+   * (SPEC §8: a late entry is still an event): the stateful rules judge lateness against what they have released
+   * ({@code OrderedRuleFn}), and dead-letter what they missed.
    * A line over the size cap (only its prefix was kept) becomes a "too-large" dead letter, as in a file read once.
    */
   ParseOutcome.Kind accept(StreamEntry entry, String source, MultiOutputReceiver out) {
@@ -71,19 +71,6 @@ public final class ParseRecords {
       return ParseOutcome.Kind.DEAD_LETTER;
     }
     ParseOutcome outcome = LogEntryParser.parse(data, 0, data.length, source);
-    if (entry.late() && outcome.kind() == ParseOutcome.Kind.CLUSTER_MANAGER) {
-      read++;
-      LATE.inc();
-      trackClock(outcome);
-      deadLetter(
-          out, DeadLetter.LATE,
-          "event time " + Times.format(entry.timestampMillis() * Times.NANOS_PER_MILLI)
-              + " arrived behind the stream's watermark "
-              + Times.format(entry.watermarkMillis() * Times.NANOS_PER_MILLI)
-              + " (see --allowedLatenessMinutes and --idleWatermarkSeconds)",
-          source, lineNumber, data, 0, data.length, data.length);
-      return ParseOutcome.Kind.DEAD_LETTER;
-    }
     TIMESTAMP_SOURCES.computeIfAbsent(
             entry.timestampSource(), s -> Metrics.counter(METRICS_NAMESPACE, "stream_timestamp_from_" + s))
         .inc();

@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -152,7 +152,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
      * Ack ids of messages handed to the runner and not yet acknowledged. Every checkpoint carries all of them: a
      * runner need not finalize every checkpoint (the DirectRunner finalizes only the one it resumes from).
      */
-    private final Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> unacknowledged = new ConcurrentHashMap<>();
 
     Reader(PubsubEntrySource source, PubsubClient client, InputWatermark watermark) {
       super(watermark);
@@ -181,17 +181,20 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
       }
       List<StreamEntry> batch = new ArrayList<>(pulled.size());
       for (IncomingMessage message : pulled) {
-        unacknowledged.add(message.ackId());
-        if (recent.firstSighting(message.recordId())) {
-          batch.add(toEntry(message, watermark, now));
+        if (recent.wasCommitted(message.recordId())) {
+          // Already committed: only its acknowledgement was lost. Acknowledge this copy with the next checkpoint.
+          unacknowledged.put(message.ackId(), message.recordId());
+          continue;
         }
+        unacknowledged.put(message.ackId(), message.recordId());
+        batch.add(toEntry(message, watermark, now));
       }
       return emit(batch);
     }
 
     @Override
     public Checkpoint getCheckpointMark() {
-      return new Checkpoint(new ArrayList<>(unacknowledged), watermark.snapshot(), this);
+      return new Checkpoint(new ArrayList<>(unacknowledged.keySet()), watermark.snapshot(), this);
     }
 
     @Override
@@ -207,7 +210,10 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
     void acknowledge(List<String> ackIds) throws IOException {
       List<String> pending = new ArrayList<>();
       for (String id : ackIds) {
-        if (unacknowledged.contains(id)) {
+        String messageId = unacknowledged.get(id);
+        if (messageId != null) {
+          // The runner finalizes a checkpoint once its output is committed: from now on a copy may be dropped.
+          recent.committed(messageId);
           pending.add(id);
         }
       }
@@ -259,12 +265,14 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
 
     @Override
     public void encode(Checkpoint checkpoint, OutputStream out) throws IOException {
+      CheckpointVersion.write(out);
       ACK_IDS.encode(checkpoint.ackIds, out);
       InputWatermark.SnapshotCoder.INSTANCE.encode(checkpoint.watermark, out);
     }
 
     @Override
     public Checkpoint decode(InputStream in) throws IOException {
+      CheckpointVersion.read(in, "Pub/Sub");
       List<String> ackIds = ACK_IDS.decode(in);
       return new Checkpoint(ackIds, InputWatermark.SnapshotCoder.INSTANCE.decode(in), null);
     }

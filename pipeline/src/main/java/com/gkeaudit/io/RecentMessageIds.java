@@ -5,9 +5,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The ids of the messages a worker has recently handed over, per subscription: Pub/Sub redelivers a message whose
- * acknowledgement came too late, and a restarted reader must still recognise it. Bounded: the oldest ids are forgotten
- * first; a redelivery that old is caught downstream by the entry's identity.
+ * The ids of the messages whose output the runner has committed, per subscription: Pub/Sub redelivers a message whose
+ * acknowledgement came too late, and a restarted reader must still recognise it. An id is remembered only once its
+ * checkpoint is finalized, never when it is pulled: a reader restored from an earlier checkpoint gets the messages
+ * of the lost work again, and those must be read again, not dropped as seen (that was silent loss). A redelivery of
+ * a message not yet committed is read again and its entry dropped downstream by identity. Bounded: the oldest ids
+ * are forgotten first; a redelivery that old is caught downstream too.
  */
 final class RecentMessageIds {
   static final int CAPACITY = 200_000;
@@ -25,8 +28,13 @@ final class RecentMessageIds {
     return PER_SUBSCRIPTION.computeIfAbsent(subscription, s -> new RecentMessageIds());
   }
 
-  /** Whether {@code id} is new; remembers it. */
-  synchronized boolean firstSighting(String id) {
-    return ids.put(id, Boolean.TRUE) == null;
+  /** Remembers that the output of message {@code id} is committed. */
+  synchronized void committed(String id) {
+    ids.put(id, Boolean.TRUE);
+  }
+
+  /** Whether message {@code id}'s output was committed (so a redelivery of it can be dropped). */
+  synchronized boolean wasCommitted(String id) {
+    return ids.containsKey(id);
   }
 }

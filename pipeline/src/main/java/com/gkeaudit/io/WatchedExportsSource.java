@@ -373,6 +373,7 @@ public final class WatchedExportsSource
 
     @Override
     public void encode(Checkpoint checkpoint, OutputStream out) throws IOException {
+      CheckpointVersion.write(out);
       InputWatermark.SnapshotCoder.INSTANCE.encode(checkpoint.watermark(), out);
       PATHS.encode(checkpoint.done(), out);
       StringUtf8Coder.of().encode(checkpoint.current(), out);
@@ -381,6 +382,7 @@ public final class WatchedExportsSource
 
     @Override
     public Checkpoint decode(InputStream in) throws IOException {
+      CheckpointVersion.read(in, "watched files");
       return new Checkpoint(
           InputWatermark.SnapshotCoder.INSTANCE.decode(in),
           PATHS.decode(in),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,13 @@ import org.apache.beam.sdk.coders.CustomCoder;
 /**
  * An explicit coder for the project's value records and rule state: Jackson JSON, length-prefixed. Map entries are
  * written in key order so equal values always encode to equal bytes.
+ *
+ * <p>Versioned, because rule state outlives the code that wrote it (Dataflow {@code --update}, a restored
+ * checkpoint): each value starts with a zero byte and the encoding version ({@link #VERSION}), then the JSON. A zero
+ * byte can never start the unversioned encoding of earlier releases (a varint length of the JSON, at least 2), so
+ * values written before versioning still decode. A version this code does not know is a clear error rather than
+ * garbled state. Within one version, added record fields decode from older JSON as absent (null or zero), and
+ * unknown fields are ignored.
  */
 public final class JsonCoder<T> extends CustomCoder<T> {
   private static final ObjectMapper MAPPER =
@@ -22,6 +30,10 @@ public final class JsonCoder<T> extends CustomCoder<T> {
           .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
+  /** Marks a versioned value: never the first byte of an unversioned one. */
+  static final int VERSIONED = 0;
+  /** The encoding written now. */
+  static final int VERSION = 1;
 
   private final Class<?> valueType;
   private final boolean mapOfValues;
@@ -53,12 +65,54 @@ public final class JsonCoder<T> extends CustomCoder<T> {
 
   @Override
   public void encode(T value, OutputStream out) throws IOException {
+    out.write(VERSIONED);
+    out.write(VERSION);
     BYTES.encode(MAPPER.writeValueAsBytes(value), out);
   }
 
   @Override
   public T decode(InputStream in) throws IOException {
-    return MAPPER.readValue(BYTES.decode(in), javaType());
+    int first = in.read();
+    if (first < 0) {
+      throw new EOFException("JsonCoder: no value left to decode");
+    }
+    byte[] json;
+    if (first == VERSIONED) {
+      int version = in.read();
+      if (version != VERSION) {
+        throw new IOException(
+            "JsonCoder: unknown encoding version " + version + " of " + valueType.getSimpleName()
+                + " (this code reads version " + VERSION + "; was the state written by a newer release?)");
+      }
+      json = BYTES.decode(in);
+    } else {
+      // Unversioned (earlier releases): a varint length, whose first byte was just read, then the JSON.
+      json = readFully(in, unversionedLength(first, in));
+    }
+    return MAPPER.readValue(json, javaType());
+  }
+
+  private static int unversionedLength(int first, InputStream in) throws IOException {
+    long length = first & 0x7F;
+    int shift = 7;
+    int b = first;
+    while ((b & 0x80) != 0) {
+      b = in.read();
+      if (b < 0 || shift > 28) {
+        throw new IOException("JsonCoder: malformed length of an unversioned value");
+      }
+      length |= (long) (b & 0x7F) << shift;
+      shift += 7;
+    }
+    return Math.toIntExact(length);
+  }
+
+  private static byte[] readFully(InputStream in, int length) throws IOException {
+    byte[] bytes = in.readNBytes(length);
+    if (bytes.length != length) {
+      throw new EOFException("JsonCoder: value truncated after " + bytes.length + " of " + length + " bytes");
+    }
+    return bytes;
   }
 
   @Override

@@ -159,8 +159,9 @@ public interface GkeAuditOptions extends PubsubOptions {
   void setDedupeHorizonHours(Integer value);
 
   @Description(
-      "Streaming: minutes an entry may arrive behind the input's event-time watermark and still be processed in "
-          + "order; later entries are dead-lettered with reason 'late'. Per-key rules hold their output this long.")
+      "Streaming: minutes an entry may arrive behind the event-time watermark and still be seen in order by the "
+          + "stateful rules, which hold their events this long. A later entry is still an event and judged by the "
+          + "single-entry rules, and is dead-lettered with reason 'late' for the stateful rules it missed.")
   @Default.Integer(10)
   Integer getAllowedLatenessMinutes();
 

@@ -3,16 +3,13 @@ package com.gkeaudit.parse;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.JsonCoder;
 import com.gkeaudit.model.Times;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -80,10 +77,14 @@ public final class DedupeEntries extends PTransform<PCollection<ClusterEvent>, P
   static final class FirstCopyFn extends DoFn<KV<Integer, ClusterEvent>, ClusterEvent> {
     private final Duration horizon;
 
-    /** Entry identity -> its event time (epoch millis). */
+    /**
+     * Entry identity -> its event time (epoch millis), one map per shard in a ValueState. Not a MapState: Dataflow
+     * does not support MapState or SetState for Java streaming on Runner v2. A shard's map holds its share of the
+     * identities of the last {@code horizon}; ClusterManager entries are a small stream (administrative calls), so
+     * the map stays small, and the runner caches the value between elements of its key.
+     */
     @StateId("seen")
-    private final StateSpec<MapState<String, Long>> seenSpec =
-        StateSpecs.map(StringUtf8Coder.of(), VarLongCoder.of());
+    private final StateSpec<ValueState<Map<String, Long>>> seenSpec = StateSpecs.value(JsonCoder.mapOf(Long.class));
 
     @StateId("sweepAt")
     private final StateSpec<ValueState<Long>> sweepAtSpec = StateSpecs.value(VarLongCoder.of());
@@ -99,18 +100,22 @@ public final class DedupeEntries extends PTransform<PCollection<ClusterEvent>, P
     public void process(
         @Element KV<Integer, ClusterEvent> element,
         @Timestamp org.joda.time.Instant elementTime,
-        @StateId("seen") MapState<String, Long> seen,
+        @StateId("seen") ValueState<Map<String, Long>> seenState,
         @StateId("sweepAt") ValueState<Long> sweepAt,
         @TimerId("sweep") Timer sweep,
         OutputReceiver<ClusterEvent> out) {
       ClusterEvent event = element.getValue();
       String identity = event.dedupeKey();
-      if (seen.get(identity).read() != null) {
+      Map<String, Long> seen = seenState.read();
+      if (seen == null) {
+        seen = new TreeMap<>();
+      } else if (seen.containsKey(identity)) {
         DUPLICATES.inc();
         return;
       }
       long eventMillis = Math.floorDiv(event.timeNanos(), Times.NANOS_PER_MILLI);
       seen.put(identity, eventMillis);
+      seenState.write(seen);
       // Never before the element itself, whose time may be a Pub/Sub attribute rather than the entry's timestamp.
       long forgetAt = Math.max(eventMillis + horizon.getMillis(), elementTime.getMillis());
       Long pending = sweepAt.read();
@@ -126,21 +131,27 @@ public final class DedupeEntries extends PTransform<PCollection<ClusterEvent>, P
     @OnTimer("sweep")
     public void sweep(
         OnTimerContext context,
-        @StateId("seen") MapState<String, Long> seen,
+        @StateId("seen") ValueState<Map<String, Long>> seenState,
         @StateId("sweepAt") ValueState<Long> sweepAt,
         @TimerId("sweep") Timer sweep) {
       long now = context.timestamp().getMillis();
+      Map<String, Long> seen = seenState.read();
       Long nextForget = null;
-      List<String> expired = new ArrayList<>();
-      for (Map.Entry<String, Long> entry : seen.entries().read()) {
-        long forgetAt = entry.getValue() + horizon.getMillis();
-        if (forgetAt <= now) {
-          expired.add(entry.getKey());
+      if (seen != null) {
+        for (var it = seen.values().iterator(); it.hasNext(); ) {
+          long forgetAt = it.next() + horizon.getMillis();
+          if (forgetAt <= now) {
+            it.remove();
+          } else {
+            nextForget = nextForget == null ? forgetAt : Math.min(nextForget, forgetAt);
+          }
+        }
+        if (seen.isEmpty()) {
+          seenState.clear();
         } else {
-          nextForget = nextForget == null ? forgetAt : Math.min(nextForget, forgetAt);
+          seenState.write(seen);
         }
       }
-      expired.forEach(seen::remove);
       if (nextForget == null) {
         sweepAt.clear();
       } else {

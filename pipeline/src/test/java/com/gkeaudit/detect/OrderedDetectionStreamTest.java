@@ -86,6 +86,7 @@ class OrderedDetectionStreamTest {
     return pipeline
         .apply("Events", events)
         .apply("Detect", DetectFindings.with(config, clock))
+        .get(DetectFindings.FINDINGS)
         .apply("Describe", MapElements.into(TypeDescriptors.strings()).via(OrderedDetectionStreamTest::describe));
   }
 

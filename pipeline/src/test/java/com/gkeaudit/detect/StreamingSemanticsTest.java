@@ -26,8 +26,10 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -110,6 +112,11 @@ class StreamingSemanticsTest {
   /** Parse, dedupe and detect as the pipeline does; outputs described as strings for PAssert. */
   private static Outputs run(TestPipeline pipeline, TestStream<StreamEntry> messages, RuleConfig config,
       org.joda.time.Duration dedupeHorizon) {
+    return run(pipeline, messages, config, dedupeHorizon, org.joda.time.Duration.standardMinutes(10));
+  }
+
+  private static Outputs run(TestPipeline pipeline, TestStream<StreamEntry> messages, RuleConfig config,
+      org.joda.time.Duration dedupeHorizon, org.joda.time.Duration lateness) {
     PCollectionTuple records = pipeline.apply("Messages", messages).apply("Parse", ReadPubsubEntries.parse(SUBSCRIPTION));
     PCollection<Long> clock = records.get(ParseRecords.CLOCK).setCoder(VarLongCoder.of());
     PCollection<DeadLetter> deadLetters =
@@ -117,13 +124,19 @@ class StreamingSemanticsTest {
     PCollection<ClusterEvent> events = records.get(ParseRecords.EVENTS)
         .setCoder(JsonCoder.of(ClusterEvent.class))
         .apply("Dedupe", DedupeEntries.within(dedupeHorizon).withShards(4));
-    PCollection<Finding> findings = events.apply("Detect", DetectFindings.with(config, clock).withShards(4));
+    PCollectionTuple detected =
+        events.apply("Detect", DetectFindings.with(config, clock).withShards(4).withAllowedLateness(lateness));
+    PCollection<Finding> findings = detected.get(DetectFindings.FINDINGS);
+    deadLetters = PCollectionList.of(deadLetters).and(detected.get(DetectFindings.LATE))
+        .apply("AllDeadLetters", Flatten.pCollections());
     return new Outputs(
         events.apply("DescribeEvents", MapElements.into(TypeDescriptors.strings()).via(ClusterEvent::insertId)),
         findings.apply("DescribeFindings",
             MapElements.into(TypeDescriptors.strings()).via(OrderedDetectionStreamTest::describe)),
         deadLetters.apply("DescribeDeadLetters",
-            MapElements.into(TypeDescriptors.strings()).via(d -> d.reason() + " " + d.rawRecord())));
+            MapElements.into(TypeDescriptors.strings())
+                // A late entry's dead letter names the entry; a record's carries the record.
+                .via(d -> d.reason() + " " + (d.reason().equals(DeadLetter.LATE) ? d.source() : d.rawRecord()))));
   }
 
   private static Outputs run(TestPipeline pipeline, TestStream<StreamEntry> messages, RuleConfig config) {
@@ -141,21 +154,60 @@ class StreamingSemanticsTest {
 
   // (a) Late data.
 
+  // SPEC §8 (changed by issue 12: a late entry used to be dead-lettered instead of becoming an event): an entry
+  // later than the allowed lateness is still an event, still judged by the single-entry rules, and dead-lettered
+  // 'late' once for the stateful rules that had moved past it.
   @Test
-  void aLateClusterManagerEntryIsOneLateDeadLetterAndNoEventWhileALateOtherEntryIsDropped(TestPipeline pipeline) {
+  void anEntryLaterThanTheAllowedLatenessIsStillAnEventAndASingleEntryFindingAndOneLateDeadLetter(
+      TestPipeline pipeline) {
     Delivery onTime = Delivery.of(change("SetLabels").request("{}"), T0.plus(Duration.ofHours(1)), "m1");
-    Delivery lateChange = Delivery.of(change("SetLabels").request("{}"), T0, "m2").arrivingLate();
+    Delivery lateAbac =
+        Delivery.of(change("SetLegacyAbac").request("{'enabled': true}"), T0, "m2").arrivingLate();
     Delivery lateK8s = Delivery.k8s(T0.plus(Duration.ofMinutes(10)), "m3").arrivingLate();
+    List<Finding> reference = reference(List.of(lateAbac), RuleConfig.defaults());
+    List<Finding> posture = Findings.ofRule(reference, Rule.POSTURE_WEAKENED);
+    assertThat(posture.size(), is(1));
 
+    // The watermark moves two hours past the change on the same cluster: with 10 minutes' lateness, the cluster's
+    // rules have evaluated it (and everything up to 1 h 50 min after it), so an entry at T0 is far too late.
     TestStream<StreamEntry> stream = new Stream()
         .deliver(onTime)
-        .quietAfter(onTime.at())
-        .deliver(lateChange, lateK8s)
+        .watermarkTo(onTime.at().plus(Duration.ofHours(2)))
+        .deliver(lateAbac, lateK8s)
         .end();
 
     Outputs out = run(pipeline, stream, RuleConfig.defaults());
-    PAssert.that(out.deadLetters()).containsInAnyOrder(DeadLetter.LATE + " " + lateChange.line());
-    PAssert.that(out.events()).containsInAnyOrder(insertIdOf(onTime));
+    String logName = ClusterEvents.json(lateAbac.line()).get("logName").asText();
+    PAssert.that(out.deadLetters())
+        .containsInAnyOrder(DeadLetter.LATE + " entry " + logName + " " + insertIdOf(lateAbac));
+    PAssert.that(out.events()).containsInAnyOrder(insertIdOf(onTime), insertIdOf(lateAbac));
+    PAssert.that(out.findings()).containsInAnyOrder(describeAll(posture));
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void aStragglerWithinTheAllowedLatenessIsSeenInOrder(TestPipeline pipeline) {
+    // Four changes on one cluster make a change burst only with the straggler, which arrives after the watermark
+    // passed it by 8 minutes (a quiet stream's watermark jumps to its newest entry): within 10 minutes' lateness.
+    List<Delivery> changes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      changes.add(Delivery.of(change("SetLabels").request("{}"), T0.plus(Duration.ofMinutes(10L * (i + 1))), "c" + i));
+    }
+    Delivery straggler = Delivery.of(change("SetLabels").request("{}"), T0.plus(Duration.ofMinutes(22)), "late-one");
+    List<Delivery> all = new ArrayList<>(changes);
+    all.add(straggler);
+    List<Finding> expected = reference(all, RuleConfig.defaults());
+    assertThat(Findings.ofRule(expected, Rule.CHANGE_BURST).size(), is(1));
+
+    TestStream<StreamEntry> stream = new Stream()
+        .deliver(changes.toArray(Delivery[]::new))
+        .quietAfter(T0.plus(Duration.ofMinutes(30)))
+        .deliver(straggler)
+        .end();
+
+    Outputs out = run(pipeline, stream, RuleConfig.defaults());
+    PAssert.that(out.findings()).containsInAnyOrder(describeAll(expected));
+    PAssert.that(out.deadLetters()).empty();
     pipeline.run().waitUntilFinish();
   }
 

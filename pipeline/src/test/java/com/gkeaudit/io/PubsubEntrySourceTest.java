@@ -263,4 +263,16 @@ class PubsubEntrySourceTest {
     }
     assertThat(resumed.watermark(WALL + 20_000), is(millis(T) + 1));
   }
+
+  @Test
+  void aCheckpointStartsWithItsLayoutVersionAndAnUnknownOneIsRejectedClearly() throws Exception {
+    byte[] bytes = org.apache.beam.sdk.util.CoderUtils.encodeToByteArray(
+        PubsubEntrySource.CheckpointCoder.INSTANCE,
+        new PubsubEntrySource.Checkpoint(List.of("ack-1"), InputWatermark.Snapshot.initial(), null));
+    assertThat((int) bytes[0], is(CheckpointVersion.CURRENT));
+    bytes[0] = 7;
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> PubsubEntrySource.CheckpointCoder.INSTANCE.decode(new java.io.ByteArrayInputStream(bytes)));
+    assertThat(e.getMessage(), org.hamcrest.Matchers.containsString("unknown layout version 7"));
+  }
 }
