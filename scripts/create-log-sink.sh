@@ -27,23 +27,7 @@ source "$root/scripts/lib/common.sh"
 readonly FILTER='(log_id("cloudaudit.googleapis.com/activity") OR log_id("cloudaudit.googleapis.com/data_access")) AND resource.type=("gke_cluster" OR "gke_nodepool") AND protoPayload.serviceName="container.googleapis.com"'
 
 bucket="" topic="" sink_name="gke-audit"
-while [[ $# -gt 0 ]]; do
-  arg="$1"
-  shift
-  case "$arg" in
-    --project|--bucket|--topic|--sink-name)
-      [[ $# -gt 0 ]] || die "$arg needs a value"
-      arg="$arg=$1"
-      shift ;;
-  esac
-  common_option "$arg" && continue
-  case "$arg" in
-    --bucket=*) bucket="${arg#*=}" ;;
-    --topic=*) topic="${arg#*=}" ;;
-    --sink-name=*) sink_name="${arg#*=}" ;;
-    *) die "unknown argument '$arg'" ;;
-  esac
-done
+parse_options "project bucket topic sink-name" "dry-run" "$@"
 
 require --project "$PROJECT"
 check_project "$PROJECT"

@@ -30,29 +30,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/lib/common.sh"
 
 region="" bucket="" mode="batch" job_name="" service_account="" max_workers="" update=0
-pipeline_options=()
-while [[ $# -gt 0 ]]; do
-  arg="$1"
-  shift
-  case "$arg" in
-    --project|--region|--bucket|--mode|--job-name|--service-account|--max-workers)
-      [[ $# -gt 0 ]] || die "$arg needs a value"
-      arg="$arg=$1"
-      shift ;;
-  esac
-  common_option "$arg" && continue
-  case "$arg" in
-    --region=*) region="${arg#*=}" ;;
-    --bucket=*) bucket="${arg#*=}" ;;
-    --mode=*) mode="${arg#*=}" ;;
-    --job-name=*) job_name="${arg#*=}" ;;
-    --service-account=*) service_account="${arg#*=}" ;;
-    --max-workers=*) max_workers="${arg#*=}" ;;
-    --update) update=1 ;;
-    --) pipeline_options=("$@"); break ;;
-    *) die "unknown argument '$arg' (pipeline options go after --)" ;;
-  esac
-done
+UNKNOWN_ARGUMENT_HINT="pipeline options go after --"
+parse_options "project region bucket mode job-name service-account max-workers" "dry-run update --" "$@"
+pipeline_options=("${REST_ARGS[@]}")
 
 require --project "$PROJECT"
 require --region "$region"
