@@ -3,7 +3,9 @@ package com.gkeaudit.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -13,9 +15,9 @@ import java.util.regex.Pattern;
 /**
  * Kubernetes API audit entries (serviceName k8s.io, resource.type k8s_cluster): the bulk of a real export.
  *
- * <p>Lines are rendered from compact templates (compiled once from pretty JSON, so they are valid JSON by
- * construction) by substituting {@code {{NAME}}} placeholders; no JSON tree is built per line. All substituted values
- * are JSON-safe ASCII.
+ * <p>Lines are rendered from compact templates (compiled once from the pretty JSON files in
+ * {@code src/main/resources/k8s-templates/}, so they are valid JSON by construction) by substituting {@code {{NAME}}}
+ * placeholders; no JSON tree is built per line. All substituted values are JSON-safe ASCII.
  */
 final class K8sLines {
 
@@ -80,229 +82,21 @@ final class K8sLines {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Z0-9]+)\\}\\}");
 
-  private static final String OP = "\"operation\":{\"first\":true,\"id\":\"{{ID}}\",\"last\":true,\"producer\":\"k8s.io\"},";
-  private static final String RES = "\"receiveTimestamp\":\"{{RTS}}\",\"resource\":{\"labels\":{\"cluster_name\":\"{{C}}\","
-      + "\"location\":\"{{L}}\",\"project_id\":\"{{P}}\"},\"type\":\"k8s_cluster\"},\"timestamp\":\"{{TS}}\"}";
-  private static final String ACT = "\"logName\":\"projects/{{P}}/logs/cloudaudit.googleapis.com%2Factivity\",";
-  private static final String DAT = "\"logName\":\"projects/{{P}}/logs/cloudaudit.googleapis.com%2Fdata_access\",";
-  private static final String AUDIT = "\"@type\":\"type.googleapis.com/google.cloud.audit.AuditLog\",";
-  private static final String ALLOW_EMPTY = "\"labels\":{\"authorization.k8s.io/decision\":\"allow\","
-      + "\"authorization.k8s.io/reason\":\"\"},";
-
-  static final Template LEASE_UPDATE = compile("leases.update", true, 40, "{\"insertId\":\"{{ID}}\"," + ALLOW_EMPTY
-      + ACT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"system:node:{{NODE}}\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.coordination.v1.leases.update\","
-      + "\"resource\":\"coordination.k8s.io/v1/namespaces/kube-node-lease/leases/{{NODE}}\"}],"
-      + "\"methodName\":\"io.k8s.coordination.v1.leases.update\","
-      + "\"request\":{\"@type\":\"coordination.k8s.io/v1.Lease\",\"apiVersion\":\"coordination.k8s.io/v1\","
-      + "\"kind\":\"Lease\",\"metadata\":{\"name\":\"{{NODE}}\",\"namespace\":\"kube-node-lease\","
-      + "\"resourceVersion\":\"{{RV}}\",\"uid\":\"{{UID}}\"},"
-      + "\"spec\":{\"holderIdentity\":\"{{NODE}}\",\"leaseDurationSeconds\":40,\"renewTime\":\"{{RENEW}}\"}},"
-      + "\"requestMetadata\":{\"callerIp\":\"{{NODEIP}}\","
-      + "\"callerSuppliedUserAgent\":\"kubelet/{{KV}} (linux/amd64) kubernetes/{{GIT}}\"},"
-      + "\"resourceName\":\"coordination.k8s.io/v1/namespaces/kube-node-lease/leases/{{NODE}}\","
-
-      + "\"serviceName\":\"k8s.io\",\"status\":{\"code\":0}}," + RES);
-
-  static final Template POD_CREATE = compile("pods.create", true, 5, "{\"insertId\":\"{{ID}}\","
-      + "\"labels\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by "
-      + "ClusterRoleBinding \\\"system:controller:replicaset-controller\\\" of ClusterRole "
-      + "\\\"system:controller:replicaset-controller\\\" to ServiceAccount \\\"replicaset-controller/kube-system\\\"\","
-      + "\"pod-security.kubernetes.io/enforce-policy\":\"baseline:latest\"}," + ACT + OP + "\"protoPayload\":{"
-      + AUDIT + "\"authenticationInfo\":{\"principalEmail\":\"system:serviceaccount:kube-system:replicaset-controller\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.core.v1.pods.create\","
-      + "\"resource\":\"core/v1/namespaces/{{NS}}/pods/{{POD}}\"}],\"methodName\":\"io.k8s.core.v1.pods.create\","
-      + "\"request\":{\"@type\":\"core.k8s.io/v1.Pod\",\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{"
-      + "\"creationTimestamp\":null,\"generateName\":\"{{APP}}-{{HASH}}-\",\"labels\":{\"app\":\"{{APP}}\","
-      + "\"pod-template-hash\":\"{{HASH}}\"},\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"blockOwnerDeletion\":true,"
-      + "\"controller\":true,\"kind\":\"ReplicaSet\",\"name\":\"{{APP}}-{{HASH}}\",\"uid\":\"{{OWNER}}\"}]},"
-      + "\"spec\":{\"containers\":[{\"image\":\"{{IMG}}\",\"imagePullPolicy\":\"IfNotPresent\",\"name\":\"{{APP}}\","
-      + "\"ports\":[{\"containerPort\":8080,\"protocol\":\"TCP\"}],\"resources\":{\"requests\":{\"cpu\":\"250m\","
-      + "\"memory\":\"256Mi\"}},\"terminationMessagePath\":\"/dev/termination-log\","
-      + "\"terminationMessagePolicy\":\"File\"}],\"dnsPolicy\":\"ClusterFirst\",\"enableServiceLinks\":true,"
-      + "\"restartPolicy\":\"Always\",\"schedulerName\":\"default-scheduler\",\"securityContext\":{\"runAsNonRoot\":true},"
-      + "\"serviceAccountName\":\"{{APP}}\",\"terminationGracePeriodSeconds\":30},\"status\":{}},"
-      + "\"requestMetadata\":{\"callerIp\":\"{{CPIP}}\",\"callerSuppliedUserAgent\":\"kube-controller-manager/{{KV}} "
-      + "(linux/amd64) kubernetes/{{GIT}}/system:serviceaccount:kube-system:replicaset-controller\"},"
-      + "\"resourceName\":\"core/v1/namespaces/{{NS}}/pods/{{POD}}\",\"response\":{\"@type\":\"core.k8s.io/v1.Pod\","
-      + "\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"creationTimestamp\":\"{{TSS}}\","
-      + "\"generateName\":\"{{APP}}-{{HASH}}-\",\"labels\":{\"app\":\"{{APP}}\",\"pod-template-hash\":\"{{HASH}}\"},"
-      + "\"name\":\"{{POD}}\",\"namespace\":\"{{NS}}\",\"resourceVersion\":\"{{RV}}\",\"uid\":\"{{UID}}\"},"
-      + "\"status\":{\"phase\":\"Pending\",\"qosClass\":\"Burstable\"}},"
-      + "\"serviceName\":\"k8s.io\",\"status\":{\"code\":0}}," + RES);
-
-  static final Template POD_STATUS_PATCH = compile("pods.status.patch", true, 16, "{\"insertId\":\"{{ID}}\","
-      + ALLOW_EMPTY + ACT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"system:node:{{NODE}}\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.core.v1.pods.status.patch\","
-      + "\"resource\":\"core/v1/namespaces/{{NS}}/pods/{{POD}}/status\"}],"
-      + "\"methodName\":\"io.k8s.core.v1.pods.status.patch\",\"request\":{\"@type\":\"k8s.io/Patch\","
-      + "\"metadata\":{\"uid\":\"{{UID}}\"},\"status\":{\"conditions\":[{\"lastProbeTime\":null,"
-      + "\"lastTransitionTime\":\"{{TSS}}\",\"status\":\"True\",\"type\":\"Ready\"}],"
-      + "\"podIP\":\"{{PODIP}}\"}},"
-      + "\"requestMetadata\":{\"callerIp\":\"{{NODEIP}}\","
-      + "\"callerSuppliedUserAgent\":\"kubelet/{{KV}} (linux/amd64) kubernetes/{{GIT}}\"},"
-      + "\"resourceName\":\"core/v1/namespaces/{{NS}}/pods/{{POD}}/status\",\"response\":{"
-      + "\"@type\":\"core.k8s.io/v1.Pod\",\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"{{POD}}\","
-      + "\"namespace\":\"{{NS}}\",\"resourceVersion\":\"{{RV}}\",\"uid\":\"{{UID}}\"},\"status\":{"
-      + "\"phase\":\"Running\",\"podIP\":\"{{PODIP}}\",\"qosClass\":\"Burstable\"}},"
-      + "\"serviceName\":\"k8s.io\",\"status\":{\"code\":0}}," + RES);
-
-  static final Template POD_DELETE = compile("pods.delete", true, 6, "{\"insertId\":\"{{ID}}\","
-      + "\"labels\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by "
-      + "ClusterRoleBinding \\\"system:controller:replicaset-controller\\\" of ClusterRole "
-      + "\\\"system:controller:replicaset-controller\\\" to ServiceAccount \\\"replicaset-controller/kube-system\\\"\"},"
-      + ACT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"system:serviceaccount:kube-system:replicaset-controller\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.core.v1.pods.delete\","
-      + "\"resource\":\"core/v1/namespaces/{{NS}}/pods/{{POD}}\"}],\"methodName\":\"io.k8s.core.v1.pods.delete\","
-      + "\"request\":{\"@type\":\"meta.k8s.io/v1.DeleteOptions\",\"apiVersion\":\"v1\",\"kind\":\"DeleteOptions\","
-      + "\"propagationPolicy\":\"Background\"},\"requestMetadata\":{\"callerIp\":\"{{CPIP}}\","
-      + "\"callerSuppliedUserAgent\":\"kube-controller-manager/{{KV}} (linux/amd64) kubernetes/{{GIT}}/"
-      + "system:serviceaccount:kube-system:replicaset-controller\"},"
-      + "\"resourceName\":\"core/v1/namespaces/{{NS}}/pods/{{POD}}\",\"response\":{\"@type\":\"core.k8s.io/v1.Pod\","
-      + "\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"deletionGracePeriodSeconds\":30,"
-      + "\"deletionTimestamp\":\"{{TSS}}\",\"name\":\"{{POD}}\",\"namespace\":\"{{NS}}\","
-      + "\"resourceVersion\":\"{{RV}}\",\"uid\":\"{{UID}}\"},\"status\":{\"phase\":\"Running\"}},"
-      + "\"serviceName\":\"k8s.io\",\"status\":{\"code\":0}}," + RES);
-
-  static final Template CONFIGMAP_UPDATE = compile("configmaps.update", true, 12, "{\"insertId\":\"{{ID}}\","
-      + "\"labels\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by "
-      + "ClusterRoleBinding \\\"cluster-autoscaler\\\" of ClusterRole \\\"cluster-autoscaler\\\" to User "
-      + "\\\"system:cluster-autoscaler\\\"\"}," + ACT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"system:cluster-autoscaler\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.core.v1.configmaps.update\","
-      + "\"resource\":\"core/v1/namespaces/kube-system/configmaps/cluster-autoscaler-status\"}],"
-      + "\"methodName\":\"io.k8s.core.v1.configmaps.update\",\"request\":{\"@type\":\"core.k8s.io/v1.ConfigMap\","
-      + "\"apiVersion\":\"v1\",\"data\":{\"status\":\"time: {{TSS}}\\nautoscalerStatus: Running\\n"
-      + "clusterWide:\\n  health:\\n    status: Healthy\\n\"},\"kind\":\"ConfigMap\",\"metadata\":{\"annotations\":{"
-      + "\"cluster-autoscaler.kubernetes.io/last-updated\":\"{{TSS}}\"},\"name\":\"cluster-autoscaler-status\","
-      + "\"namespace\":\"kube-system\",\"resourceVersion\":\"{{RV}}\",\"uid\":\"{{UID}}\"}},"
-      + "\"requestMetadata\":{\"callerIp\":\"{{CPIP}}\",\"callerSuppliedUserAgent\":\"cluster-autoscaler/v1.30.3\"},"
-      + "\"resourceName\":\"core/v1/namespaces/kube-system/configmaps/cluster-autoscaler-status\","
-      + "\"response\":{\"@type\":\"core.k8s.io/v1.ConfigMap\",\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-      + "\"metadata\":{\"name\":\"cluster-autoscaler-status\",\"namespace\":\"kube-system\","
-      + "\"resourceVersion\":\"{{RV2}}\",\"uid\":\"{{UID}}\"}},\"serviceName\":\"k8s.io\",\"status\":{\"code\":0}},"
-      + RES);
-
-  /** Mentions container.googleapis.com in a node annotation without being a ClusterManager entry. */
-  static final Template NODE_STATUS_PATCH = compile("nodes.status.patch", true, 4, "{\"insertId\":\"{{ID}}\","
-      + ALLOW_EMPTY + ACT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"system:node:{{NODE}}\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.core.v1.nodes.status.patch\","
-      + "\"resource\":\"core/v1/nodes/{{NODE}}/status\"}],\"methodName\":\"io.k8s.core.v1.nodes.status.patch\","
-      + "\"request\":{\"@type\":\"k8s.io/Patch\",\"status\":{\"conditions\":[{\"lastHeartbeatTime\":\"{{TSS}}\","
-      + "\"type\":\"MemoryPressure\"},{\"lastHeartbeatTime\":\"{{TSS}}\",\"type\":\"DiskPressure\"},"
-      + "{\"lastHeartbeatTime\":\"{{TSS}}\",\"type\":\"Ready\"}]}},\"requestMetadata\":{\"callerIp\":\"{{NODEIP}}\","
-      + "\"callerSuppliedUserAgent\":\"kubelet/{{KV}} (linux/amd64) kubernetes/{{GIT}}\"},"
-      + "\"resourceName\":\"core/v1/nodes/{{NODE}}/status\",\"response\":{\"@type\":\"core.k8s.io/v1.Node\","
-      + "\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"annotations\":{"
-      + "\"container.googleapis.com/instance_id\":\"{{INST}}\",\"csi.volume.kubernetes.io/nodeid\":"
-      + "\"{\\\"pd.csi.storage.gke.io\\\":\\\"projects/{{P}}/zones/{{NZONE}}/instances/{{NODE}}\\\"}\","
-      + "\"node.alpha.kubernetes.io/ttl\":\"0\",\"node.gke.io/last-applied-node-labels\":"
-      + "\"cloud.google.com/gke-nodepool={{NP}},cloud.google.com/gke-os-distribution=cos\"},\"labels\":{"
-      + "\"cloud.google.com/gke-nodepool\":\"{{NP}}\",\"kubernetes.io/hostname\":\"{{NODE}}\","
-      + "\"topology.kubernetes.io/zone\":\"{{NZONE}}\"},\"name\":\"{{NODE}}\",\"resourceVersion\":\"{{RV}}\","
-      + "\"uid\":\"{{NUID}}\"}},\"serviceName\":\"k8s.io\",\"status\":{\"code\":0}}," + RES);
-
-  static final Template DEPLOYMENT_PATCH = compile("deployments.patch", true, 3, "{\"insertId\":\"{{ID}}\","
-      + "\"labels\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by "
-      + "ClusterRoleBinding \\\"platform-admins\\\" of ClusterRole \\\"cluster-admin\\\" to Group "
-      + "\\\"{{USERGROUP}}\\\"\"}," + ACT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"{{USER}}\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.apps.v1.deployments.patch\","
-      + "\"resource\":\"apps/v1/namespaces/{{NS}}/deployments/{{APP}}\"}],"
-      + "\"methodName\":\"io.k8s.apps.v1.deployments.patch\",\"request\":{\"@type\":\"k8s.io/Patch\","
-      + "\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"kubectl.kubernetes.io/restartedAt\":\"{{TSS}}\"}}}}},"
-      + "\"requestMetadata\":{\"callerIp\":\"{{USERIP}}\",\"callerSuppliedUserAgent\":\"{{KUBECTL}}\"},"
-      + "\"resourceName\":\"apps/v1/namespaces/{{NS}}/deployments/{{APP}}\",\"response\":{"
-      + "\"@type\":\"apps.k8s.io/v1.Deployment\",\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{"
-      + "\"annotations\":{\"deployment.kubernetes.io/revision\":\"{{REV}}\"},\"name\":\"{{APP}}\","
-      + "\"namespace\":\"{{NS}}\",\"resourceVersion\":\"{{RV}}\",\"uid\":\"{{UID}}\"},\"spec\":{\"replicas\":3,"
-      + "\"strategy\":{\"rollingUpdate\":{\"maxSurge\":\"25%\",\"maxUnavailable\":\"25%\"},\"type\":\"RollingUpdate\"}}},"
-      + "\"serviceName\":\"k8s.io\",\"status\":{\"code\":0}}," + RES);
-
-  static final Template PODS_LIST = compile("pods.list", false, 30, "{\"insertId\":\"{{ID}}\","
-      + "\"labels\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by "
-      + "ClusterRoleBinding \\\"prometheus\\\" of ClusterRole \\\"prometheus\\\" to ServiceAccount "
-      + "\\\"prometheus/monitoring\\\"\"}," + DAT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"system:serviceaccount:monitoring:prometheus\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.core.v1.pods.list\","
-      + "\"resource\":\"core/v1/namespaces/{{NS}}/pods\"}],\"methodName\":\"io.k8s.core.v1.pods.list\","
-      + "\"requestMetadata\":{\"callerIp\":\"{{PODIP}}\",\"callerSuppliedUserAgent\":\"prometheus/v2.53.1\"},"
-      + "\"resourceName\":\"core/v1/namespaces/{{NS}}/pods\",\"serviceName\":\"k8s.io\",\"status\":{}}," + RES);
-
-  static final Template CONFIGMAP_GET = compile("configmaps.get", false, 22, "{\"insertId\":\"{{ID}}\","
-      + "\"labels\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by "
-      + "RoleBinding \\\"{{APP}}-config-reader/{{NS}}\\\" of Role \\\"config-reader\\\" to ServiceAccount "
-      + "\\\"{{APP}}/{{NS}}\\\"\"}," + DAT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"system:serviceaccount:{{NS}}:{{APP}}\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.core.v1.configmaps.get\","
-      + "\"resource\":\"core/v1/namespaces/{{NS}}/configmaps/{{APP}}-config\"}],"
-      + "\"methodName\":\"io.k8s.core.v1.configmaps.get\",\"requestMetadata\":{\"callerIp\":\"{{PODIP}}\","
-      + "\"callerSuppliedUserAgent\":\"Go-http-client/2.0\"},"
-      + "\"resourceName\":\"core/v1/namespaces/{{NS}}/configmaps/{{APP}}-config\",\"serviceName\":\"k8s.io\","
-      + "\"status\":{}}," + RES);
-
-  static final Template NODES_LIST = compile("nodes.list", false, 10, "{\"insertId\":\"{{ID}}\","
-      + "\"labels\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by "
-      + "ClusterRoleBinding \\\"platform-admins\\\" of ClusterRole \\\"cluster-admin\\\" to Group "
-      + "\\\"{{USERGROUP}}\\\"\"}," + DAT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"{{USER}}\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.core.v1.nodes.list\","
-      + "\"resource\":\"core/v1/nodes\"}],\"methodName\":\"io.k8s.core.v1.nodes.list\","
-      + "\"requestMetadata\":{\"callerIp\":\"{{USERIP}}\",\"callerSuppliedUserAgent\":\"GoogleCloudConsole\"},"
-      + "\"resourceName\":\"core/v1/nodes\",\"serviceName\":\"k8s.io\",\"status\":{}}," + RES);
-
-  static final Template READYZ = compile("readyz", false, 14, "{\"insertId\":\"{{ID}}\","
-      + "\"labels\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by "
-      + "ClusterRoleBinding \\\"system:public-info-viewer\\\" of ClusterRole \\\"system:public-info-viewer\\\" to "
-      + "Group \\\"system:unauthenticated\\\"\"}," + DAT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"system:anonymous\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.get\",\"resource\":\"readyz\"}],"
-      + "\"methodName\":\"io.k8s.get\",\"requestMetadata\":{\"callerIp\":\"127.0.0.1\","
-      + "\"callerSuppliedUserAgent\":\"kube-probe/1.30+\"},\"resourceName\":\"readyz\",\"serviceName\":\"k8s.io\","
-      + "\"status\":{}}," + RES);
-
-  /** Mentions container.googleapis.com in the returned node's annotations. */
-  static final Template NODE_GET = compile("nodes.get", false, 3, "{\"insertId\":\"{{ID}}\","
-      + "\"labels\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by "
-      + "ClusterRoleBinding \\\"system:gke-metadata-server\\\" of ClusterRole \\\"system:gke-metadata-server\\\" to "
-      + "ServiceAccount \\\"gke-metadata-server/kube-system\\\"\"}," + DAT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"system:serviceaccount:kube-system:gke-metadata-server\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.core.v1.nodes.get\","
-      + "\"resource\":\"core/v1/nodes/{{NODE}}\"}],\"methodName\":\"io.k8s.core.v1.nodes.get\","
-      + "\"requestMetadata\":{\"callerIp\":\"{{NODEIP}}\",\"callerSuppliedUserAgent\":"
-      + "\"gke-metadata-server/v0.4.301 (linux/amd64)\"},\"resourceName\":\"core/v1/nodes/{{NODE}}\","
-      + "\"response\":{\"@type\":\"core.k8s.io/v1.Node\",\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{"
-      + "\"annotations\":{\"container.googleapis.com/instance_id\":\"{{INST}}\"},\"labels\":{"
-      + "\"cloud.google.com/gke-nodepool\":\"{{NP}}\",\"iam.gke.io/gke-metadata-server-enabled\":\"true\"},"
-      + "\"name\":\"{{NODE}}\",\"resourceVersion\":\"{{RV}}\",\"uid\":\"{{NUID}}\"}},"
-      + "\"serviceName\":\"k8s.io\",\"status\":{}}," + RES);
-
-  static final Template SECRET_GET = compile("secrets.get", false, 8, "{\"insertId\":\"{{ID}}\","
-      + "\"labels\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by "
-      + "RoleBinding \\\"cert-manager:leaderelection/kube-system\\\" of Role \\\"cert-manager:leaderelection\\\" to "
-      + "ServiceAccount \\\"cert-manager/cert-manager\\\"\"}," + DAT + OP + "\"protoPayload\":{" + AUDIT
-      + "\"authenticationInfo\":{\"principalEmail\":\"system:serviceaccount:cert-manager:cert-manager\"},"
-      + "\"authorizationInfo\":[{\"granted\":true,\"permission\":\"io.k8s.core.v1.secrets.get\","
-      + "\"resource\":\"core/v1/namespaces/{{NS}}/secrets/{{APP}}-tls\"}],\"methodName\":\"io.k8s.core.v1.secrets.get\","
-      + "\"requestMetadata\":{\"callerIp\":\"{{PODIP}}\",\"callerSuppliedUserAgent\":"
-      + "\"cert-manager-controller/v1.15.3 (linux/amd64) cert-manager/1cb4cd2e3b0e1b6e\"},"
-      + "\"resourceName\":\"core/v1/namespaces/{{NS}}/secrets/{{APP}}-tls\",\"serviceName\":\"k8s.io\","
-      + "\"status\":{}}," + RES);
-
+  static final Template LEASE_UPDATE = load("leases.update", true, 40);
+  static final Template POD_CREATE = load("pods.create", true, 5);
+  static final Template POD_STATUS_PATCH = load("pods.status.patch", true, 16);
+  static final Template POD_DELETE = load("pods.delete", true, 6);
+  static final Template CONFIGMAP_UPDATE = load("configmaps.update", true, 12);
+  static final Template NODE_STATUS_PATCH = load("nodes.status.patch", true, 4);
+  static final Template DEPLOYMENT_PATCH = load("deployments.patch", true, 3);
+  static final Template PODS_LIST = load("pods.list", false, 30);
+  static final Template CONFIGMAP_GET = load("configmaps.get", false, 22);
+  static final Template NODES_LIST = load("nodes.list", false, 10);
+  static final Template READYZ = load("readyz", false, 14);
+  static final Template NODE_GET = load("nodes.get", false, 3);
+  static final Template SECRET_GET = load("secrets.get", false, 8);
   /** A forbidden k8s.io request (code 7): not a ClusterManager denied call. */
-  static final Template ANONYMOUS_FORBIDDEN = compile("secrets.list.forbidden", false, 0, "{\"insertId\":\"{{ID}}\","
-      + "\"labels\":{\"authorization.k8s.io/decision\":\"forbid\",\"authorization.k8s.io/reason\":\"\"}," + DAT + OP
-      + "\"protoPayload\":{" + AUDIT + "\"authenticationInfo\":{\"principalEmail\":\"system:anonymous\"},"
-      + "\"authorizationInfo\":[{\"permission\":\"io.k8s.core.v1.secrets.list\",\"resource\":\"core/v1/secrets\"}],"
-      + "\"methodName\":\"io.k8s.core.v1.secrets.list\",\"requestMetadata\":{\"callerIp\":\"{{USERIP}}\","
-      + "\"callerSuppliedUserAgent\":\"python-requests/2.31.0\"},\"resourceName\":\"core/v1/secrets\","
-      + "\"serviceName\":\"k8s.io\",\"status\":{\"code\":7,\"message\":\"secrets is forbidden: User "
-      + "\\\"system:anonymous\\\" cannot list resource \\\"secrets\\\" in API group \\\"\\\" at the cluster scope\"}},"
-      + RES);
+  static final Template ANONYMOUS_FORBIDDEN = load("secrets.list.forbidden", false, 0);
 
   static final List<Template> ACTIVITY = List.of(LEASE_UPDATE, POD_STATUS_PATCH, CONFIGMAP_UPDATE, POD_CREATE,
       POD_DELETE, NODE_STATUS_PATCH, DEPLOYMENT_PATCH);
@@ -348,6 +142,23 @@ final class K8sLines {
       }
     }
     return out.toArray(new Template[0]);
+  }
+
+  /**
+   * A template from {@code k8s-templates/NAME.json} in the tools jar: a real k8s.io audit entry, pretty-printed, with
+   * {@code {{NAME}}} placeholders where a line's values go. {@code weight} is how often the bulk writer picks it
+   * among the templates of its log (activity or data access); 0 means only the incident plan uses it.
+   */
+  static Template load(String name, boolean activity, int weight) {
+    String resource = "/k8s-templates/" + name + ".json";
+    try (InputStream in = K8sLines.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing template resource " + resource);
+      }
+      return compile(name, activity, weight, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read template resource " + resource, e);
+    }
   }
 
   static Template compile(String name, boolean activity, int weight, String json) {
