@@ -14,7 +14,7 @@
 #   -h, --help        this text
 #
 # The image is R-docker.pkg.dev/P/AR/gke-audit:TAG. Needs an authenticated gcloud and the Cloud Build, Artifact
-# Registry and Dataflow APIs (README.md, "Operating on Dataflow").
+# Registry and Dataflow APIs (docs/operating-on-dataflow.md).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -15,14 +15,14 @@
 #
 # The filter keeps Admin Activity and Data Access entries of the GKE API on clusters and node pools. Data Access
 # entries (Get/List calls, and denied reads) exist only where Data Access audit logs are enabled for
-# container.googleapis.com (ADMIN_READ); README.md, "Operating on Dataflow".
+# container.googleapis.com (ADMIN_READ); docs/operating-on-dataflow.md.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=SCRIPTDIR/lib/common.sh
 source "$root/scripts/lib/common.sh"
 
-# GKE-AUDIT-FORMAT.md §1: ClusterManager entries live in these two logs, on these two resource types, under this
+# ClusterManager entries live in these two logs, on these two resource types, under this
 # service; everything else (above all the Kubernetes API server's k8s.io audit, most of the volume) stays out.
 readonly FILTER='(log_id("cloudaudit.googleapis.com/activity") OR log_id("cloudaudit.googleapis.com/data_access")) AND resource.type=("gke_cluster" OR "gke_nodepool") AND protoPayload.serviceName="container.googleapis.com"'
 

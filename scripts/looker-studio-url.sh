@@ -10,7 +10,7 @@
 #   --report-name NAME     the new report's name (default: "GKE control-plane audit")
 #   --template ID          a Looker Studio report to copy (c.reportId); its data sources must use the aliases
 #                          ds0, ds1, ... in the order below. Without it the report starts blank with the data sources
-#                          attached; README.md ("BigQuery and Looker Studio") describes the pages and charts to add.
+#                          attached; docs/bigquery-and-looker-studio.md describes the pages and charts to add.
 #
 # Open the URL in a browser signed in with an account that can read the dataset, then "Edit and share" to save.
 # Data sources, in alias order: ds0 = the first view file by name, ds1 = the second, ...

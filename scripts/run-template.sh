@@ -12,13 +12,13 @@
 #   --mode streaming        a long-running job on the sink's Pub/Sub subscription: needs --inputSubscription
 #                           (Streaming Engine; the streaming knobs, e.g. --allowedLatenessMinutes, go after --)
 #   --job-name NAME         default gke-audit-backfill-<UTC time> (batch), gke-audit-stream (streaming)
-#   --service-account EMAIL worker service account (README: least-privilege roles); default: Compute Engine's
+#   --service-account EMAIL worker service account (docs/operating-on-dataflow.md: least-privilege roles); default: Compute Engine's
 #   --max-workers N         autoscaling ceiling
 #   --update                replace the running streaming job of the same name, keeping its state
 #   --dry-run               print the gcloud command, run nothing
 #   -h, --help              this text
 #
-# After --, pipeline options as the local run takes them, each --name=value (README, "Options"; names are the
+# After --, pipeline options as the local run takes them, each --name=value (docs/options.md; names are the
 # parameters of templates/metadata.json), e.g.
 #   scripts/run-template.sh --project my-project --region europe-west4 --bucket gs://my-dataflow -- \
 #     --inputFiles='gs://my-audit-export/cloudaudit.googleapis.com/**' --outputDir=gs://my-results/gke-audit \

@@ -2,7 +2,7 @@ package com.gkeaudit.model;
 
 import java.util.List;
 
-/** One detection, field for field the row of SPEC §6 (times as epoch nanoseconds until they are written). */
+/** One detection, field for field the row of docs/output.md (times as epoch nanoseconds until they are written). */
 public record Finding(
     String findingId,
     String ruleId,
