@@ -50,7 +50,7 @@ context="pipeline/target/flex-template"
 cd "$root"
 run mvn -q -B -DskipTests package
 # The template jar is the job alone; the generator and the other tools ship in tools/ (docs/architecture.md).
-if [[ "$DRY_RUN" != 1 ]] && jar tf "$jar" | grep -q '^com/gkeaudit/tools/'; then
+if [[ "$DRY_RUN" != 1 ]] && jar tf "$jar" | grep '^com/gkeaudit/tools/' >/dev/null; then
   die "$jar holds tool classes (com/gkeaudit/tools): the template jar must contain the pipeline only"
 fi
 # Cloud Build uploads the whole context directory: give it the Dockerfile and the jar, nothing else.

@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * duplicated lines; every run must give the same finding_ids. No output of any run may contain the SetMasterAuth
  * password of the input.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class ExportOrderIndependenceTest {
   @TempDir static Path tmp;
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** scripts/looker-studio-url.sh and the argument handling of scripts/setup-bigquery.sh, run as a user runs them. */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class BigQueryScriptsTest {
   private static final Path SCRIPTS = Path.of("../scripts");
   private static final String BASE = "https://lookerstudio.google.com/reporting/create?";
