@@ -86,7 +86,8 @@ class BigQueryScriptsTest {
     Assumptions.assumeTrue(onPath("shellcheck"), "shellcheck is not installed (apt-get install shellcheck)");
     ProcessBuilder builder =
         new ProcessBuilder(
-                "shellcheck", SCRIPTS.resolve("setup-bigquery.sh").toString(),
+                // --external-sources: both scripts source scripts/lib/common.sh (the scripts' one argument parser).
+                "shellcheck", "--external-sources", SCRIPTS.resolve("setup-bigquery.sh").toString(),
                 SCRIPTS.resolve("looker-studio-url.sh").toString())
             .redirectErrorStream(true);
     Process process = builder.start();
