@@ -38,6 +38,7 @@ command -v java >/dev/null || die "java is not installed (Java 17 is needed)"
 find_emulator
 
 jar="$root/pipeline/target/gke-audit-pipeline-bundled.jar"
+tools_jar="$root/tools/target/gke-audit-tools-bundled.jar"
 project="bench-project"
 topic="projects/$project/topics/gke-audit-bench"
 subscription="projects/$project/subscriptions/gke-audit-bench"
@@ -115,7 +116,7 @@ start_background "$work/stream.log" /usr/bin/time -v -o "$work/stream.time" "$ro
   --clusterMetadata="$export_dir/cluster-metadata.json" --outputDir="$work/stream" --idleWatermarkSeconds=10
 pipeline_pid="$started_pid"
 publish_start=$EPOCHREALTIME
-start_background "$work/publish.log" java -cp "$jar" com.gkeaudit.tools.PublishExport --topic "$topic" \
+start_background "$work/publish.log" java -cp "$tools_jar" com.gkeaudit.tools.PublishExport --topic "$topic" \
   --pubsubRootUrl "$EMULATOR_URL" --input "$export_dir/cloudaudit.googleapis.com" --shuffle "$seed" --append-after-last
 publish_pid="$started_pid"
 

@@ -21,18 +21,18 @@ lines="${1:-1000000}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${BENCH_DIR:-/tmp/gke-audit-bench}"
 rounds="${BENCH_ROUNDS:-3}"
-pipeline_jar="$root/pipeline/target/gke-audit-pipeline-bundled.jar"
+tools_jar="$root/tools/target/gke-audit-tools-bundled.jar"
 bench_jar="$root/benchmarks/target/gke-audit-benchmarks.jar"
 [[ -x /usr/bin/time ]] || { echo "error: /usr/bin/time is needed (apt-get install time)" >&2; exit 2; }
 
-echo "Building the pipeline and benchmark jars..." >&2
+echo "Building the pipeline, tools and benchmark jars..." >&2
 (cd "$root" && mvn -q -B -Pbench -DskipTests package) >&2
 
 export_dir="$work/export-$lines${BENCH_GZIP:+-gz}"
 if [[ ! -f "$export_dir/expected.json" ]]; then
   rm -rf "$export_dir"
   echo "Generating about $lines lines into $export_dir..." >&2
-  java -cp "$pipeline_jar" com.gkeaudit.tools.SampleExportGenerator --output "$export_dir" --lines "$lines" \
+  java -cp "$tools_jar" com.gkeaudit.tools.SampleExportGenerator --output "$export_dir" --lines "$lines" \
     ${BENCH_GZIP:+--gzip} >&2
 fi
 # The generator's own line accounting (expected.json) gives the exact number of input lines.

@@ -21,7 +21,7 @@
 #   -h, --help        this text
 #
 # The image is R-docker.pkg.dev/P/AR/gke-audit:TAG. Needs an authenticated gcloud and the Cloud Build, Artifact
-# Registry and Dataflow APIs (README.md, "Operating on Dataflow").
+# Registry and Dataflow APIs (docs/operating-on-dataflow.md).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,25 +29,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/lib/common.sh"
 
 region="" bucket="" repository="gke-audit" tag="" build_service_account=""
-while [[ $# -gt 0 ]]; do
-  arg="$1"
-  shift
-  case "$arg" in
-    --project|--region|--bucket|--repository|--tag|--build-service-account)
-      [[ $# -gt 0 ]] || die "$arg needs a value"
-      arg="$arg=$1"
-      shift ;;
-  esac
-  common_option "$arg" && continue
-  case "$arg" in
-    --region=*) region="${arg#*=}" ;;
-    --bucket=*) bucket="${arg#*=}" ;;
-    --repository=*) repository="${arg#*=}" ;;
-    --tag=*) tag="${arg#*=}" ;;
-    --build-service-account=*) build_service_account="${arg#*=}" ;;
-    *) die "unknown argument '$arg'" ;;
-  esac
-done
+parse_options "project region bucket repository tag build-service-account" "dry-run" "$@"
 
 require --project "$PROJECT"
 require --region "$region"
@@ -77,6 +59,10 @@ context="pipeline/target/flex-template"
 # Relative paths: the commands read the same from any clone, and --dry-run prints them as they run.
 cd "$root"
 run mvn -q -B -DskipTests package
+# The template jar is the job alone; the generator and the other tools ship in tools/ (docs/architecture.md).
+if [[ "$DRY_RUN" != 1 ]] && jar tf "$jar" | grep '^com/gkeaudit/tools/' >/dev/null; then
+  die "$jar holds tool classes (com/gkeaudit/tools): the template jar must contain the pipeline only"
+fi
 # Cloud Build uploads the whole context directory: give it the Dockerfile and the jar, nothing else.
 run rm -rf "$context"
 run mkdir -p "$context"

@@ -22,38 +22,19 @@
 #
 # The filter keeps Admin Activity and Data Access entries of the GKE API on clusters and node pools. Data Access
 # entries (Get/List calls, and denied reads) exist only where Data Access audit logs are enabled for
-# container.googleapis.com (ADMIN_READ); README.md, "Operating on Dataflow".
+# container.googleapis.com (ADMIN_READ); docs/operating-on-dataflow.md.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=SCRIPTDIR/lib/common.sh
 source "$root/scripts/lib/common.sh"
 
-# GKE-AUDIT-FORMAT.md §1: ClusterManager entries live in these two logs, on these two resource types, under this
+# ClusterManager entries live in these two logs, on these two resource types, under this
 # service; everything else (above all the Kubernetes API server's k8s.io audit, most of the volume) stays out.
 readonly FILTER='(log_id("cloudaudit.googleapis.com/activity") OR log_id("cloudaudit.googleapis.com/data_access")) AND resource.type=("gke_cluster" OR "gke_nodepool") AND protoPayload.serviceName="container.googleapis.com"'
 
 bucket="" topic="" sink_name="gke-audit" organization="" folder="" include_children=0
-while [[ $# -gt 0 ]]; do
-  arg="$1"
-  shift
-  case "$arg" in
-    --project|--bucket|--topic|--sink-name|--organization|--folder)
-      [[ $# -gt 0 ]] || die "$arg needs a value"
-      arg="$arg=$1"
-      shift ;;
-  esac
-  common_option "$arg" && continue
-  case "$arg" in
-    --bucket=*) bucket="${arg#*=}" ;;
-    --topic=*) topic="${arg#*=}" ;;
-    --sink-name=*) sink_name="${arg#*=}" ;;
-    --organization=*) organization="${arg#*=}" ;;
-    --folder=*) folder="${arg#*=}" ;;
-    --include-children) include_children=1 ;;
-    *) die "unknown argument '$arg'" ;;
-  esac
-done
+parse_options "project bucket topic sink-name organization folder" "dry-run include-children" "$@"
 
 [[ -z "$organization" || -z "$folder" ]] || die "--organization and --folder are exclusive: a sink has one parent"
 if [[ -n "$organization" ]]; then

@@ -27,25 +27,10 @@ source "$root/scripts/lib/common.sh"
 source "$root/scripts/lib/emulator.sh"
 
 jar="$root/pipeline/target/gke-audit-pipeline-bundled.jar"
+tools_jar="$root/tools/target/gke-audit-tools-bundled.jar"
 out_dir="$root/out/stream"
 port="" seed=42 stable_seconds=60
-while [[ $# -gt 0 ]]; do
-  arg="$1"
-  shift
-  case "$arg" in
-    --project|--port|--seed|--stable-seconds)
-      [[ $# -gt 0 ]] || die "$arg needs a value"
-      arg="$arg=$1"
-      shift ;;
-  esac
-  common_option "$arg" && continue
-  case "$arg" in
-    --port=*) port="${arg#*=}" ;;
-    --seed=*) seed="${arg#*=}" ;;
-    --stable-seconds=*) stable_seconds="${arg#*=}" ;;
-    *) die "unknown argument '$arg'" ;;
-  esac
-done
+parse_options "project port seed stable-seconds" "dry-run" "$@"
 PROJECT="${PROJECT:-demo-project}"
 [[ -z "$port" || ( "$port" =~ ^[0-9]+$ && "$port" -ge 1024 && "$port" -le 65535 ) ]] \
   || die "--port must be a port number from 1024 to 65535, got '$port'"
@@ -71,8 +56,10 @@ root_url="http://localhost:$port"
 
 # Build when the jar is missing or older than the sources (as scripts/run-local.sh does), before anything starts:
 # the replay needs the jar while the pipeline starts.
-if [[ ! -f "$jar" || -n "$(find "$root/pipeline/src/main" "$root/pipeline/pom.xml" "$root/pom.xml" "$root/schemas" -newer "$jar" -type f -print -quit)" ]]; then
-  echo "Building the bundled jar (first run downloads dependencies; this takes a few minutes)..." >&2
+if [[ ! -f "$jar" || ! -f "$tools_jar" \
+  || -n "$(find "$root/pipeline/src/main" "$root/pipeline/pom.xml" "$root/pom.xml" "$root/schemas" -newer "$jar" -type f -print -quit)" \
+  || -n "$(find "$root/tools/src/main" "$root/tools/pom.xml" -newer "$tools_jar" -type f -print -quit)" ]]; then
+  echo "Building the pipeline and tools jars (first run downloads dependencies; this takes a few minutes)..." >&2
   (cd "$root" && run mvn -q -B -DskipTests package) >&2
 fi
 
@@ -131,7 +118,7 @@ start_background "$out_dir/pipeline.log" "$root/scripts/run-local.sh" \
 pipeline_pid="$started_pid"
 
 # 4. The replay: every sample line, shuffled, then the entry after the last.
-run java -cp "$jar" com.gkeaudit.tools.PublishExport --topic "$topic" --pubsubRootUrl "$root_url" \
+run java -cp "$tools_jar" com.gkeaudit.tools.PublishExport --topic "$topic" --pubsubRootUrl "$root_url" \
   --input "$root/samples/cloudaudit.googleapis.com" --shuffle "$seed" --append-after-last
 
 if [[ "$DRY_RUN" == 1 ]]; then

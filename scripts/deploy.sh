@@ -33,29 +33,8 @@ source "$root/scripts/lib/common.sh"
 
 region="" bucket="" dataset="gke_audit" bq_location="" organization="" folder="" suppressions=""
 streaming_mode="exactly-once" max_workers=3
-while [[ $# -gt 0 ]]; do
-  arg="$1"
-  shift
-  case "$arg" in
-    --project|--region|--bucket|--dataset|--bq-location|--organization|--folder|--suppressions|--streaming-mode|--max-workers)
-      [[ $# -gt 0 ]] || die "$arg needs a value"
-      arg="$arg=$1"
-      shift ;;
-  esac
-  common_option "$arg" && continue
-  case "$arg" in
-    --region=*) region="${arg#*=}" ;;
-    --bucket=*) bucket="${arg#*=}" ;;
-    --dataset=*) dataset="${arg#*=}" ;;
-    --bq-location=*) bq_location="${arg#*=}" ;;
-    --organization=*) organization="${arg#*=}" ;;
-    --folder=*) folder="${arg#*=}" ;;
-    --suppressions=*) suppressions="${arg#*=}" ;;
-    --streaming-mode=*) streaming_mode="${arg#*=}" ;;
-    --max-workers=*) max_workers="${arg#*=}" ;;
-    *) die "unknown argument '$arg'" ;;
-  esac
-done
+parse_options "project region bucket dataset bq-location organization folder suppressions streaming-mode max-workers" \
+  "dry-run" "$@"
 
 require --project "$PROJECT"
 require --region "$region"

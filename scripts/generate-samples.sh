@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generates a deterministic, realistic GKE audit-log export with the project's seeded generator
-# (com.gkeaudit.tools.SampleExportGenerator, run from the bundled pipeline jar).
+# (com.gkeaudit.tools.SampleExportGenerator, run from the tools jar, tools/target/gke-audit-tools-bundled.jar).
 #
 #   scripts/generate-samples.sh [GENERATOR OPTIONS...]
 #
@@ -11,7 +11,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/pipeline/target/gke-audit-pipeline-bundled.jar"
+jar="$root/tools/target/gke-audit-tools-bundled.jar"
 main_class="com.gkeaudit.tools.SampleExportGenerator"
 
 usage() {
@@ -35,12 +35,12 @@ done
 stale=0
 if [[ ! -f "$jar" ]]; then
   stale=1
-elif [[ -n "$(find "$root/pipeline/src/main" "$root/pipeline/pom.xml" "$root/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then
+elif [[ -n "$(find "$root/tools/src/main" "$root/tools/pom.xml" "$root/pipeline/src/main" "$root/pipeline/pom.xml" "$root/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then
   stale=1
 fi
 if [[ $stale == 1 ]]; then
-  echo "Building the bundled jar (first run downloads dependencies; this takes a few minutes)..." >&2
-  (cd "$root" && mvn -q -B -DskipTests package) >&2
+  echo "Building the tools jar (first run downloads dependencies; this takes a few minutes)..." >&2
+  (cd "$root" && mvn -q -B -DskipTests -pl tools -am package) >&2
 fi
 
 args=("$@")

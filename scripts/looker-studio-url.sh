@@ -21,11 +21,10 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=SCRIPTDIR/lib/common.sh
+source "$root/scripts/lib/common.sh"
 
-usage() {
-  sed -n '2,/^[^#]/{/^#/!q;s/^# \{0,1\}//;p;}' "${BASH_SOURCE[0]}"
-}
-
+# This script's errors name its usage rather than --help.
 die() {
   echo "error: $*" >&2
   echo "usage: scripts/looker-studio-url.sh --project P --dataset D [--billing-project B] [--report-name NAME] [--template ID | --view VIEW]" >&2
@@ -34,40 +33,21 @@ die() {
 
 # Percent-encodes everything but RFC 3986 unreserved characters, byte by byte (UTF-8 safe).
 urlencode() {
-  local LC_ALL=C text="$1" out="" char i
+  local LC_ALL=C text="$1" encoded="" char i
   for ((i = 0; i < ${#text}; i++)); do
     char="${text:i:1}"
     case "$char" in
-      [A-Za-z0-9._~-]) out+="$char" ;;
-      *) out+="$(printf '%%%02X' "'$char")" ;;
+      [A-Za-z0-9._~-]) encoded+="$char" ;;
+      *) encoded+="$(printf '%%%02X' "'$char")" ;;
     esac
   done
-  printf '%s' "$out"
+  printf '%s' "$encoded"
 }
 
-project=""
-dataset=""
-billing=""
-report_name="GKE control-plane audit"
-template=""
-view=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    -h|--help) usage; exit 0 ;;
-    --project|--dataset|--billing-project|--report-name|--template|--view)
-      [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value"
-      case "$1" in
-        --project) project="$2" ;;
-        --dataset) dataset="$2" ;;
-        --billing-project) billing="$2" ;;
-        --report-name) report_name="$2" ;;
-        --template) template="$2" ;;
-        --view) view="$2" ;;
-      esac
-      shift 2 ;;
-    *) die "unknown argument: $1" ;;
-  esac
-done
+dataset="" billing_project="" report_name="GKE control-plane audit" template="" view=""
+parse_options "project dataset billing-project report-name template view" "" "$@"
+project="$PROJECT"
+billing="$billing_project"
 [[ -n "$project" ]] || die "--project is required"
 [[ -n "$dataset" ]] || die "--dataset is required"
 billing="${billing:-$project}"

@@ -6,7 +6,7 @@
 # Defaults: --inputFiles=samples/cloudaudit.googleapis.com/** --clusterMetadata=samples/cluster-metadata.json
 #           --outputDir=out   (each is used only when you do not pass that option yourself)
 # Builds the bundled jar first when it is missing or older than the sources. Every option is passed to the
-# pipeline (see README.md or --help). Exits non-zero when the build or the pipeline fails.
+# pipeline (see docs/options.md or --help). Exits non-zero when the build or the pipeline fails.
 #
 # Streaming: --inputSubscription=projects/P/subscriptions/S [--pubsubRootUrl=http://localhost:PORT, or
 # PUBSUB_EMULATOR_HOST=localhost:PORT] runs until Ctrl-C, which writes pending output, stops, and prints the summary
@@ -29,7 +29,7 @@ elif [[ -n "$(find "$root/pipeline/src/main" "$root/pipeline/pom.xml" "$root/pom
 fi
 if [[ $stale == 1 ]]; then
   echo "Building the bundled jar (first run downloads dependencies; this takes a few minutes)..." >&2
-  (cd "$root" && mvn -q -B -DskipTests package) >&2
+  (cd "$root" && mvn -q -B -DskipTests -pl pipeline package) >&2
 fi
 
 for arg in "$@"; do
@@ -93,7 +93,7 @@ if ! has_option targetParallelism "$@"; then
   args+=("--targetParallelism=$(nproc)")
 fi
 
-# Enforcement checks off: they re-encode every element and cost ~4x (BEAM-NOTES); the tests keep them on.
+# Enforcement checks off: they re-encode every element and cost ~4x (docs/architecture.md, "Build notes"); the tests keep them on.
 # ExitOnOutOfMemoryError: an out-of-memory DirectRunner otherwise hangs instead of failing.
 # C1-only compilation: on 2 cores the C2 compiler threads compete with the pipeline for the whole of a short run;
 # measured on 1M lines 11.1-15.6 s with C2 and 9.4-9.6 s without, and no slower at 3M lines. Override with

@@ -23,7 +23,7 @@
 #   --dry-run               print the gcloud command, run nothing
 #   -h, --help              this text
 #
-# After --, pipeline options as the local run takes them, each --name=value (README, "Options"; names are the
+# After --, pipeline options as the local run takes them, each --name=value (docs/options.md; names are the
 # parameters of templates/metadata.json), e.g.
 #   scripts/run-template.sh --project my-project --region europe-west4 --bucket gs://my-dataflow -- \
 #     --inputFiles='gs://my-audit-export/cloudaudit.googleapis.com/**' --outputDir=gs://my-results/gke-audit \
@@ -35,30 +35,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/lib/common.sh"
 
 region="" bucket="" mode="batch" job_name="" service_account="" max_workers="" update=0 streaming_mode=""
-pipeline_options=()
-while [[ $# -gt 0 ]]; do
-  arg="$1"
-  shift
-  case "$arg" in
-    --project|--region|--bucket|--mode|--job-name|--service-account|--max-workers|--streaming-mode)
-      [[ $# -gt 0 ]] || die "$arg needs a value"
-      arg="$arg=$1"
-      shift ;;
-  esac
-  common_option "$arg" && continue
-  case "$arg" in
-    --region=*) region="${arg#*=}" ;;
-    --bucket=*) bucket="${arg#*=}" ;;
-    --mode=*) mode="${arg#*=}" ;;
-    --job-name=*) job_name="${arg#*=}" ;;
-    --service-account=*) service_account="${arg#*=}" ;;
-    --max-workers=*) max_workers="${arg#*=}" ;;
-    --streaming-mode=*) streaming_mode="${arg#*=}" ;;
-    --update) update=1 ;;
-    --) pipeline_options=("$@"); break ;;
-    *) die "unknown argument '$arg' (pipeline options go after --)" ;;
-  esac
-done
+UNKNOWN_ARGUMENT_HINT="pipeline options go after --"
+parse_options "project region bucket mode job-name service-account max-workers streaming-mode" "dry-run update --" "$@"
+pipeline_options=("${REST_ARGS[@]}")
 
 require --project "$PROJECT"
 require --region "$region"

@@ -11,48 +11,35 @@
 #
 # Tables get CREATE TABLE IF NOT EXISTS (day partitions on the event date, clustering, descriptions; columns from
 # schemas/*.json), views CREATE OR REPLACE VIEW (schemas/views/*.sql): rerunning it is safe and updates the views.
-# Runs com.gkeaudit.tools.SetupBigQuery from the bundled jar, building it when missing. Without --dry-run it uses
+# Runs com.gkeaudit.tools.SetupBigQuery from the tools jar, building it when missing. Without --dry-run it uses
 # your Application Default Credentials (gcloud auth application-default login).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/pipeline/target/gke-audit-pipeline-bundled.jar"
+# shellcheck source=SCRIPTDIR/lib/common.sh
+source "$root/scripts/lib/common.sh"
+jar="$root/tools/target/gke-audit-tools-bundled.jar"
 
-usage() {
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-}
-
+# This script's errors name its usage rather than --help.
 die() {
   echo "error: $*" >&2
   echo "usage: scripts/setup-bigquery.sh --project P --dataset D [--location L] [--partition-expiration-days N] [--dry-run]" >&2
   exit 2
 }
 
-args=()
-project=""
-dataset=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    -h|--help) usage; exit 0 ;;
-    --dry-run) args+=("--dry-run"); shift ;;
-    --project|--dataset|--location|--partition-expiration-days)
-      [[ $# -ge 2 && -n "$2" && "$2" != --* ]] || die "$1 needs a value"
-      [[ "$1" == --project ]] && project="$2"
-      [[ "$1" == --dataset ]] && dataset="$2"
-      args+=("$1=$2"); shift 2 ;;
-    --project=*|--dataset=*|--location=*|--partition-expiration-days=*)
-      [[ "$1" == --project=* ]] && project="${1#*=}"
-      [[ "$1" == --dataset=* ]] && dataset="${1#*=}"
-      args+=("$1"); shift ;;
-    *) die "unknown argument: $1" ;;
-  esac
-done
+dataset="" location="" partition_expiration_days=""
+parse_options "project dataset location partition-expiration-days" "dry-run" "$@"
+project="$PROJECT"
 [[ -n "$project" ]] || die "--project is required"
 [[ -n "$dataset" ]] || die "--dataset is required"
+args=("--project=$project" "--dataset=$dataset")
+[[ -n "$location" ]] && args+=("--location=$location")
+[[ -n "$partition_expiration_days" ]] && args+=("--partition-expiration-days=$partition_expiration_days")
+[[ "$DRY_RUN" == 1 ]] && args+=("--dry-run")
 
 if [[ ! -f "$jar" ]]; then
-  echo "Building the bundled jar (first run downloads dependencies; this takes a few minutes)..." >&2
-  (cd "$root" && mvn -q -B -DskipTests package) >&2
+  echo "Building the tools jar (first run downloads dependencies; this takes a few minutes)..." >&2
+  (cd "$root" && mvn -q -B -DskipTests -pl tools -am package) >&2
 fi
 
 exec java -cp "$jar" com.gkeaudit.tools.SetupBigQuery "${args[@]}"

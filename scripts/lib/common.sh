@@ -1,5 +1,6 @@
 # shellcheck shell=bash disable=SC2034 # PROJECT and DRY_RUN are set here for the scripts that source this file
-# Shared by the deployment scripts (build-template.sh, run-template.sh, create-log-sink.sh); sourced, not run.
+# Shared by the scripts that take flags (build-template.sh, run-template.sh, create-log-sink.sh, demo-streaming.sh,
+# setup-bigquery.sh, looker-studio-url.sh); sourced, not run. A script may define its own die() after sourcing.
 #
 # Every command a script runs goes through `run`, so --dry-run prints exactly what a real run would execute, one
 # command per line, quoted so the output can be pasted into a shell.
@@ -61,14 +62,49 @@ ensure() {
   fi
 }
 
-# Handles what every script accepts: --project, --dry-run, --help. Returns 1 for any other argument.
-common_option() {
-  case "$1" in
-    --project=*) PROJECT="${1#*=}" ;;
-    --dry-run) DRY_RUN=1 ;;
-    -h|--help) print_usage "$0"; exit 0 ;;
-    *) return 1 ;;
-  esac
+# The one argument parser of the scripts:
+#
+#   parse_options "VALUE OPTIONS" "SWITCHES" "$@"
+#
+# VALUE OPTIONS are the names (without dashes) of the options that take a value, given as --name V or --name=V; each
+# sets the shell variable of its name with '-' as '_' (--job-name sets job_name), except --project, which sets
+# PROJECT. SWITCHES are the options without a value; each sets its variable to 1 (--dry-run sets DRY_RUN). The switch
+# "--" ends the options: what follows goes, untouched, into the array REST_ARGS. -h and --help print the script's
+# header comment and exit 0. Anything else, or a value option without its value, is an error (exit 2).
+REST_ARGS=()
+parse_options() {
+  local values=" $1 " switches=" $2 " arg name value
+  shift 2
+  while [[ $# -gt 0 ]]; do
+    arg="$1"
+    shift
+    case "$arg" in
+      -h|--help) print_usage "$0"; exit 0 ;;
+    esac
+    name="${arg#--}"
+    name="${name%%=*}"
+    if [[ "$arg" == --?* && "$values" == *" $name "* ]]; then
+      if [[ "$arg" == *=* ]]; then
+        value="${arg#*=}"
+      else
+        [[ $# -gt 0 && "$1" != --* ]] || die "--$name needs a value"
+        value="$1"
+        shift
+      fi
+    elif [[ "$arg" == -- && "$switches" == *" -- "* ]]; then
+      REST_ARGS=("$@")
+      return 0
+    elif [[ "$arg" == --?* && "$arg" != *=* && "$switches" == *" $name "* ]]; then
+      value=1
+    else
+      die "unknown argument '$arg'${UNKNOWN_ARGUMENT_HINT:+ ($UNKNOWN_ARGUMENT_HINT)}"
+    fi
+    case "$name" in
+      project) PROJECT="$value" ;;
+      dry-run) DRY_RUN="$value" ;;
+      *) printf -v "${name//-/_}" '%s' "$value" ;;
+    esac
+  done
 }
 
 require() {

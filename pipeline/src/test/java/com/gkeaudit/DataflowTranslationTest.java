@@ -63,6 +63,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * service call to translate, and streaming switches the runner to its streaming overrides (stateful ParDos stay
  * stateful, the NDJSON sinks write windowed panes, the metadata refresh runs on a PeriodicImpulse).
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class DataflowTranslationTest {
   @TempDir Path work;
   private Path metadata;

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole pipeline with the three BigQuery tables (Beam's fakes) and NDJSON output at once. */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class GkeAuditPipelineBigQueryTest {
   private static final String PROJECT = "test-project";
 

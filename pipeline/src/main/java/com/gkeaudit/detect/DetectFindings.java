@@ -46,7 +46,7 @@ public final class DetectFindings extends PTransform<PCollection<ClusterEvent>, 
     this.lateness = lateness;
   }
 
-  /** @param clock event times (epoch nanos) of every LogEntry read, any service (SPEC §4 end of input) */
+  /** @param clock event times (epoch nanos) of every LogEntry read, any service (docs/rules.md end of input) */
   public static DetectFindings with(RuleConfig config, PCollection<Long> clock) {
     return new DetectFindings(config, clock, 16, DEFAULT_LATENESS);
   }

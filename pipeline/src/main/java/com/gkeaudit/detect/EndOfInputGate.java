@@ -29,7 +29,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.joda.time.Duration;
 
 /**
- * SPEC §4 end of input: a deadline finding is reported only once an entry (of any service) with an event time at
+ * docs/rules.md end of input: a deadline finding is reported only once an entry (of any service) with an event time at
  * or after the deadline has been seen. Candidates wait here until the input's clock (the highest event time read so
  * far) reaches them; in batch, those still waiting at the end are dropped, and a drained stream agrees.
  *

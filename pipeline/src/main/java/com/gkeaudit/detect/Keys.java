@@ -15,7 +15,7 @@ final class Keys {
     return event.principal();
   }
 
-  /** SPEC §4: operation.id together with producer identifies an operation. */
+  /** docs/rules.md: operation.id together with producer identifies an operation. */
   static String operation(ClusterEvent event) {
     return event.operationId() == null ? null : event.operationProducer() + "/" + event.operationId();
   }

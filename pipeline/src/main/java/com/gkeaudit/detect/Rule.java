@@ -2,7 +2,7 @@ package com.gkeaudit.detect;
 
 import java.util.List;
 
-/** The SPEC §5 catalogue: ids, base severities, risk categories and MITRE ATT&CK techniques. */
+/** The rule catalogue (docs/rules.md): ids, base severities, risk categories and MITRE ATT&CK techniques. */
 public enum Rule {
   IP_ROTATION_STALLED(
       "ip-rotation-stalled",

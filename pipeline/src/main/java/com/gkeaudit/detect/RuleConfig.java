@@ -25,7 +25,7 @@ public record RuleConfig(
     String criticalityLabel)
     implements Serializable {
 
-  /** SPEC §3 defaults. */
+  /** docs/options.md defaults. */
   public static RuleConfig defaults() {
     return new RuleConfig(24, 4, 60, 5, 60, 5, 60, 30, 7, List.of(), "env", Set.of("prod", "production"), "criticality");
   }

@@ -4,7 +4,7 @@ import com.gkeaudit.enrich.ClusterMetadata;
 import java.util.Collection;
 import java.util.Locale;
 
-/** SPEC §4 severities, with the one-level raise for production or critical clusters. */
+/** docs/rules.md severities, with the one-level raise for production or critical clusters. */
 public enum Severity {
   LOW,
   MEDIUM,

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SPEC §4 sliding-window bursts: N qualifying events whose span is at most W form a burst; once fired, the burst
+ * docs/rules.md sliding-window bursts: N qualifying events whose span is at most W form a burst; once fired, the burst
  * lasts until a full window W passes without a qualifying event, and only then can the next one fire. Optionally the
  * N must be distinct clusters (the N-th distinct cluster completes the burst). Plain state, stored by the runner.
  */

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Trusted CIDRs, IPv4 and IPv6. Audit logs write internal callers as {@code private} or {@code gce-internal-ip}
- * instead of an address; those count as inside (SPEC §5 untrusted-source).
+ * instead of an address; those count as inside (docs/rules.md untrusted-source).
  */
 public final class TrustedNetworks implements Serializable {
   private record Block(byte[] network, int prefix, String text) implements Serializable {}

@@ -20,7 +20,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  *   <li>Once caught up, while entries keep flowing, it is the oldest event time read during the last {@code idle}
  *       span, minus the allowed lateness: a live sink delivers roughly in order, with stragglers.
  *   <li>Once nothing has been read for {@code idle}, it moves to just past the newest event time read, so a quiet
- *       stream releases everything it has seen and nothing beyond it (SPEC §4: a deadline passes only once a later
+ *       stream releases everything it has seen and nothing beyond it (docs/rules.md: a deadline passes only once a later
  *       entry has been seen).
  * </ul>
  * An entry older than the watermark when it is read is late.

@@ -15,8 +15,8 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Routes each record through the parser to exactly one outcome and counts it. Shared by every source (export files,
- * Pub/Sub), so the SPEC §7 accounting is the same whatever the input. Also tracks the highest event time of any
- * LogEntry seen, the input's event-time clock (SPEC §4 end of input).
+ * Pub/Sub), so the docs/output.md accounting is the same whatever the input. Also tracks the highest event time of any
+ * LogEntry seen, the input's event-time clock (docs/rules.md end of input).
  */
 public final class ParseRecords {
   public static final String METRICS_NAMESPACE = "gkeaudit";
@@ -31,7 +31,7 @@ public final class ParseRecords {
   static final Counter OTHER_SERVICE = Metrics.counter(METRICS_NAMESPACE, "records_other_service");
   static final Counter CLUSTER_MANAGER = Metrics.counter(METRICS_NAMESPACE, "records_cluster_manager");
   static final Counter DEAD_LETTERED = Metrics.counter(METRICS_NAMESPACE, "records_dead_letter");
-  /** Which field gave each stream entry its event time (SPEC: the attribute, else the entry's timestamp). */
+  /** Which field gave each stream entry its event time (docs/streaming.md: the attribute, else the entry's timestamp). */
   private static final java.util.Map<String, Counter> TIMESTAMP_SOURCES = new java.util.concurrent.ConcurrentHashMap<>();
 
   private long maxEventNanos = Long.MIN_VALUE;

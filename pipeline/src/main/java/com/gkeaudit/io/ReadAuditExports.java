@@ -31,7 +31,7 @@ import org.apache.beam.sdk.values.TupleTagList;
  * services are counted and dropped inside the reading step, so they never become pipeline elements.
  */
 public final class ReadAuditExports extends PTransform<PBegin, PCollectionTuple> {
-  /** SPEC §7: valid records parse up to a hard cap of at least 16 MB. */
+  /** docs/output.md: valid records parse up to a hard cap of at least 16 MB. */
   public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
   static final int DEFAULT_FILE_GROUPS = 32;
 

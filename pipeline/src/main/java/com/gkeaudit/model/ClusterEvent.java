@@ -53,7 +53,7 @@ public record ClusterEvent(
   public static final String GOOGLE = "GOOGLE";
   public static final String UNKNOWN = "UNKNOWN";
 
-  /** SPEC §4 change methods (on a gke_cluster resource). */
+  /** docs/rules.md change methods (on a gke_cluster resource). */
   public static final Set<String> CHANGE_METHODS =
       Set.of(
           "UpdateMaster",
@@ -87,7 +87,7 @@ public record ClusterEvent(
     return nullToEmpty(projectId) + "/" + nullToEmpty(location) + "/" + nullToEmpty(clusterName);
   }
 
-  /** The key under which duplicates are one entry (SPEC §4). */
+  /** The key under which duplicates are one entry (docs/rules.md). */
   public String dedupeKey() {
     return logName + "\n" + insertId + "\n" + timeNanos;
   }
@@ -105,12 +105,12 @@ public record ClusterEvent(
     return USER.equals(initiator) || AUTOMATION.equals(initiator);
   }
 
-  /** SPEC §4 successful change: counted once per operation, at the request-bearing entry. */
+  /** docs/rules.md successful change: counted once per operation, at the request-bearing entry. */
   public boolean successfulChange() {
     return changeMethodOnCluster() && byUserOrAutomation() && requestBearing() && statusCode == 0;
   }
 
-  /** SPEC §4 denied call: PERMISSION_DENIED or UNAUTHENTICATED, not initiated by Google. */
+  /** docs/rules.md denied call: PERMISSION_DENIED or UNAUTHENTICATED, not initiated by Google. */
   public boolean deniedCall() {
     return (statusCode == 7 || statusCode == 16) && !GOOGLE.equals(initiator);
   }

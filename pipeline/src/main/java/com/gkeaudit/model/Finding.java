@@ -3,9 +3,9 @@ package com.gkeaudit.model;
 import java.util.List;
 
 /**
- * One detection, field for field the row of SPEC §6 (times as epoch nanoseconds until they are written).
- * {@code suppressedBy} is the reason of the suppression entry that matched it (SPEC §9), null when none did: it is
- * decided after detection, so it is not part of {@code findingId}.
+ * One detection, field for field the row of docs/output.md (times as epoch nanoseconds until they are written).
+ * {@code suppressedBy} is the reason of the suppression entry that matched it (docs/alerts-and-suppressions.md), null
+ * when none did: it is decided after detection, so it is not part of {@code findingId}.
  */
 public record Finding(
     String findingId,

@@ -5,7 +5,7 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions;
 
 /**
- * The command line of SPEC §3, plus the streaming knobs. Validated by {@link OptionsValidator} before anything runs.
+ * The command line of docs/options.md, plus the streaming knobs. Validated by {@link OptionsValidator} before anything runs.
  * Extends {@link PubsubOptions} for {@code --pubsubRootUrl} (the Pub/Sub emulator).
  */
 public interface GkeAuditOptions extends PubsubOptions {

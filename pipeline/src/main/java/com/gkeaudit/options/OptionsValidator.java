@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Checks the options before anything runs; every problem is a one-line message (SPEC §3). */
+/** Checks the options before anything runs; every problem is a one-line message (docs/options.md). */
 public final class OptionsValidator {
   private static final Pattern SUBSCRIPTION = Pattern.compile("projects/[^/]+/subscriptions/[^/]+");
   private static final Pattern TOPIC = Pattern.compile("projects/[^/]+/topics/[^/]+");
@@ -50,7 +50,7 @@ public final class OptionsValidator {
       }
     }
     // Without NDJSON files, the findings and the dead letters (unusable input, rows BigQuery rejects) each need a
-    // table, or they would be computed and dropped (SPEC §7: nothing lost).
+    // table, or they would be computed and dropped (docs/output.md: nothing lost).
     if (!notBlank(options.getOutputDir())) {
       if (!notBlank(options.getFindingsTable())) {
         throw new IllegalArgumentException("an output for findings is required: --outputDir or --findingsTable");

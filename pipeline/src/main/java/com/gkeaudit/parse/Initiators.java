@@ -3,7 +3,7 @@ package com.gkeaudit.parse;
 import com.gkeaudit.model.ClusterEvent;
 import java.util.Locale;
 
-/** SPEC §4 initiator classes: who started a call, from the method and the principal. */
+/** docs/rules.md initiator classes: who started a call, from the method and the principal. */
 public final class Initiators {
   private Initiators() {}
 

@@ -31,7 +31,7 @@ public final class LogEntryParser {
 
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
-          // SPEC §7: valid records up to the hard cap parse whatever their size.
+          // docs/output.md: valid records up to the hard cap parse whatever their size.
           .streamReadConstraints(
               StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
           .build();
@@ -165,7 +165,7 @@ public final class LogEntryParser {
     ParseOutcome at(long timeNanos);
   }
 
-  /** SPEC §7: a LogEntry has an RFC 3339 {@code timestamp}, or when that is absent a {@code receiveTimestamp}. */
+  /** docs/output.md: a LogEntry has an RFC 3339 {@code timestamp}, or when that is absent a {@code receiveTimestamp}. */
   private static ParseOutcome withTimestamp(String timestamp, String receiveTimestamp, OutcomeAt outcome) {
     String chosen = timestamp != null ? timestamp : receiveTimestamp;
     if (chosen == null) {

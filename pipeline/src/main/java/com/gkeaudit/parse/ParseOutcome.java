@@ -2,7 +2,7 @@ package com.gkeaudit.parse;
 
 import com.gkeaudit.model.ClusterEvent;
 
-/** What one input record became (SPEC §7: exactly one of these). */
+/** What one input record became (docs/output.md: exactly one of these). */
 public record ParseOutcome(Kind kind, ClusterEvent event, long timeNanos, String reason, String error) {
 
   public enum Kind {

@@ -8,10 +8,10 @@ import java.util.TreeSet;
 
 /**
  * Which security controls a ClusterManager change request switches off: the {@code details.control} values of the
- * {@code posture-weakened} rule (SPEC §5).
+ * {@code posture-weakened} rule (docs/rules.md).
  *
  * <p>Requests are logged as proto3 JSON, which omits false and empty values, so a control message present in the
- * request with its flag absent is read as "off" (SPEC §4). A control message is only read when it is a JSON object;
+ * request with its flag absent is read as "off" (docs/rules.md). A control message is only read when it is a JSON object;
  * any other shape is not something the API logs, and guessing on it would raise HIGH findings from garbage.
  */
 public final class PostureControls {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Removes secrets from a logged request before it is copied anywhere: SPEC §5 says secrets in requests (SetMasterAuth
+ * Removes secrets from a logged request before it is copied anywhere: docs/rules.md says secrets in requests (SetMasterAuth
  * passwords, client keys) never reach events, findings or logs, so they must not leave the parser.
  *
  * <p>The value of every field with one of these names, at any depth and inside arrays, becomes the string

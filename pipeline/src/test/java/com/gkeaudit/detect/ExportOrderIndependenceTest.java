@@ -31,11 +31,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §4 order independence over the whole pipeline: findings are a function of the set of input entries. The
+ * docs/rules.md order independence over the whole pipeline: findings are a function of the set of input entries. The
  * {@link Incidents} export is run as one file, then re-split into other files in other line orders, and with
  * duplicated lines; every run must give the same finding_ids. No output of any run may contain the SetMasterAuth
  * password of the input.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class ExportOrderIndependenceTest {
   @TempDir static Path tmp;
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** SPEC §4 severity: the base, raised one level for a production or high/critical cluster. */
+/** docs/rules.md severity: the base, raised one level for a production or high/critical cluster. */
 class SeverityTest {
   private static final RuleConfig CONFIG = RuleConfig.defaults();
 

@@ -46,6 +46,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code GkeAuditPipeline.build} wires them (enrichment, a side-input join that changes no timing, is left out).
  */
 @ExtendWith(TestPipelineExtension.class)
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class StreamingSemanticsTest {
   private static final String SUBSCRIPTION = "projects/p/subscriptions/audit";
   private static final Duration DAY = Duration.ofDays(1);

@@ -18,7 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RowsTest {
-  /** SPEC §6, in order, then the suppression columns of §9. */
+  /** docs/output.md, in order, then the suppression columns (docs/alerts-and-suppressions.md). */
   private static final List<String> SPEC_FINDING_FIELDS =
       List.of(
           "finding_id", "rule_id", "severity", "title", "description", "remediation", "event_time", "window_start",

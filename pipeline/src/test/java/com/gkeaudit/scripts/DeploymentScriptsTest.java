@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * gcloud calls), their errors are one clear line, and a dry run calls nothing. {@link GcloudAcceptsDryRunsTest}
  * feeds the printed commands to the real gcloud parser.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class DeploymentScriptsTest {
   static final String FILTER =
       "(log_id(\"cloudaudit.googleapis.com/activity\") OR log_id(\"cloudaudit.googleapis.com/data_access\"))"

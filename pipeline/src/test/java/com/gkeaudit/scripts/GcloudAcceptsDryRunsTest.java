@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and exit status 2. The template build also runs with {@code --print-only}, which needs no account and shows the
  * template spec gcloud would store. Skipped where gcloud is not installed.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class GcloudAcceptsDryRunsTest {
   private static final String NO_ACCOUNT = "You do not currently have an active account selected";
 

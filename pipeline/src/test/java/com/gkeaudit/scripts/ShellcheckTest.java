@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * Every shell script of the project is shellcheck-clean (Debian package {@code shellcheck}; .ci/run installs it).
  * Skipped, saying so, where shellcheck is not installed.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class ShellcheckTest {
   @Test
   void everyScriptIsShellcheckClean() throws IOException, InterruptedException {

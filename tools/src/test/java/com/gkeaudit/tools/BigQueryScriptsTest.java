@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** scripts/looker-studio-url.sh and the argument handling of scripts/setup-bigquery.sh, run as a user runs them. */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class BigQueryScriptsTest {
   private static final Path SCRIPTS = Path.of("../scripts");
   private static final String BASE = "https://lookerstudio.google.com/reporting/create?";
@@ -104,7 +105,8 @@ class BigQueryScriptsTest {
     Assumptions.assumeTrue(onPath("shellcheck"), "shellcheck is not installed (apt-get install shellcheck)");
     ProcessBuilder builder =
         new ProcessBuilder(
-                "shellcheck", SCRIPTS.resolve("setup-bigquery.sh").toString(),
+                // --external-sources: both scripts source scripts/lib/common.sh (the scripts' one argument parser).
+                "shellcheck", "--external-sources", SCRIPTS.resolve("setup-bigquery.sh").toString(),
                 SCRIPTS.resolve("looker-studio-url.sh").toString())
             .redirectErrorStream(true);
     Process process = builder.start();

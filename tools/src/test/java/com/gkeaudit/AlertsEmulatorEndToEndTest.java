@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * set; a suppressed finding is written with its reason and not published; finding ids are those of a run without
  * suppressions. Skipped, saying why, where the emulator is not installed.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class AlertsEmulatorEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOPIC = "projects/test-project/topics/gke-audit-findings";

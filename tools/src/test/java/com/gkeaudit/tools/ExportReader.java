@@ -24,7 +24,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * An independent reader of a generated export for tests: splits every log file into lines, classifies each line the
- * way SPEC section 7 does (empty, bad, duplicate, ClusterManager, other) and keeps the distinct parsed entries.
+ * way docs/output.md ("Nothing lost") does (empty, bad, duplicate, ClusterManager, other) and keeps the distinct parsed entries.
  */
 final class ExportReader {
   static final ObjectMapper MAPPER = new ObjectMapper();

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on the DirectRunner; its findings must be the batch run's, by finding_id, each written once. Skipped, saying why,
  * where the emulator is not installed.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class StreamingEmulatorEndToEndTest {
   private static final Path SAMPLES = Path.of("..", "samples").toAbsolutePath().normalize();
   private static final String TOPIC = "projects/test-project/topics/gke-audit";

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exact record accounting against the generator's own (samples/expected.json), exactly the injected findings, rows
  * that conform to the schemas, and no secret anywhere in the output.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class GkeAuditPipelineEndToEndTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Path SAMPLES = Path.of("..", "samples").toAbsolutePath().normalize();

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * Plans every non-bulk line of the export: the ClusterManager story (baseline, routine noise, injected incidents,
  * negative controls), special k8s.io lines, bad lines and blank lines, and the expected findings.
  *
- * <p>Rule reasoning (SPEC section 4/5, default options): every routine principal makes its first successful change on
+ * <p>Rule reasoning (docs/rules.md, default options): every routine principal makes its first successful change on
  * each cluster it touches in the first days, before any cluster has 7 days of history; random routine changes keep two
  * hours from any other change on the same cluster and from any other change by the same principal, so no routine
  * burst or fan-out can form; USER maintenance-type operations on clusters with a window happen inside it; requested

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * watermark has already jumped to its newest entry, is still seen in order by the stateful rules (it completes a
  * change burst), and nothing is late. Skipped, saying why, where the emulator is not installed.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class StragglerEmulatorTest {
   private static final String TOPIC = "projects/test-project/topics/stragglers";
   private static final String SUBSCRIPTION = "projects/test-project/subscriptions/stragglers";

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class SampleExportGeneratorTest {
 
   @TempDir

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * BigQuery's SQL front end, in BigQuery's external product mode with the tables registered from the schema files:
  * syntax, names, column references and types are checked as BigQuery would before running anything.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class BigQuerySqlAnalyzerTest {
   private static final String PROJECT = "my-project";
   private static final String DATASET = "gke_audit";

@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A deliberately simple, independent reading of SPEC sections 4 and 5 (batch only, default thresholds) used to check
+ * A deliberately simple, independent reading of docs/rules.md (batch only, default thresholds) used to check
  * that a generated export produces exactly the findings its expected.json lists, and nothing more. It is a test
  * oracle for the generator, not the pipeline's implementation.
  */

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PublishExport against the real Pub/Sub emulator: what a subscriber pulls is what a Cloud Logging sink would have
  * sent. Skipped, saying why, where the emulator is not installed.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class PubsubEmulatorTest {
   private static final String ATTRIBUTE = PublishExport.TIMESTAMP_ATTRIBUTE;
   private static PubsubEmulator emulator;

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and entries of the second part older than the first part's newest would be late once the watermark has moved past
  * the first part (exact equality could not hold); the test checks the day split has no such overlap.
  */
+@org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
 class WatchedFilesEndToEndTest {
   private static final Path SAMPLES = Path.of("..", "samples").toAbsolutePath().normalize();
   private static final Path LOGS = SAMPLES.resolve("cloudaudit.googleapis.com");
