@@ -76,7 +76,7 @@ public final class ClusterMetadataParser {
       asset = MAPPER.readTree(line);
     } catch (IOException e) {
       throw new InvalidAssetException(
-          "not JSON: " + Redactor.jacksonMessage(String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("")));
+          "not JSON: " + Redactor.jacksonMessage(String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
     }
     if (asset == null || !asset.isObject()) {
       throw new InvalidAssetException("not a JSON object");
