@@ -55,13 +55,14 @@ public final class InputFiles {
         continue;
       }
       List<Path> files = expand(pattern, seenFiles);
-      if (files.isEmpty() && !isGlob(pattern)) {
-        throw new BadInputException("--inputFiles: '" + pattern + "' matches no file");
-      }
-      if (files.isEmpty() && !anyMatch(pattern)) {
+      // As Beam's ALLOW_IF_WILDCARD: a named file must exist; a wildcard may match nothing while another matches.
+      if (files.isEmpty() && !isGlob(pattern) && !anyMatch(pattern)) {
         throw new BadInputException("--inputFiles: '" + pattern + "' matches no file");
       }
       files.forEach(file -> out.add(file.toString()));
+    }
+    if (out.isEmpty()) {
+      throw new BadInputException("--inputFiles matches no file: " + String.join(",", patterns));
     }
     return new ArrayList<>(out);
   }
