@@ -30,6 +30,8 @@ final class LineReader {
   private int position;
   private int start;
   private boolean ended;
+  /** The last byte appended to {@code pending}, kept or not: a cut line's size excludes its CR too. */
+  private byte pendingLastByte;
   /** Bytes of the stream split into records so far (their newlines included). */
   private long consumedBytes;
 
@@ -106,6 +108,9 @@ final class LineReader {
   }
 
   private void append(byte[] src, int offset, int length) {
+    if (length > 0) {
+      pendingLastByte = src[offset + length - 1];
+    }
     pendingFullLength += length;
     // One byte over the cap is still held whole: it may be the CR of a CRLF line of exactly the cap.
     long holdable = (long) maxRecordBytes + 1;
@@ -125,6 +130,8 @@ final class LineReader {
     // CRLF and LF lines are the same records, whatever their size (a CRLF line of exactly the cap once was too large).
     if (length > 0 && buf[end - 1] == '\r' && fullLength == length) {
       length--;
+      fullLength--;
+    } else if (fullLength > length && buf == pending && pendingLastByte == '\r') {
       fullLength--;
     }
     if (fullLength > maxRecordBytes) {
