@@ -19,5 +19,5 @@ if [[ ! "$duration" =~ ^[0-9]+[smh]$ ]]; then
   exit 2
 fi
 cd "$root"
-exec mvn -B -q surefire:test@fuzz -pl pipeline -Dfuzz.duration="$duration" -Dtest=InputFuzzTest \
+exec mvn -B -o -q test-compile surefire:test@fuzz -pl pipeline -Dfuzz.duration="$duration" -Dtest=InputFuzzTest \
   -Dsurefire.failIfNoSpecifiedTests=false
