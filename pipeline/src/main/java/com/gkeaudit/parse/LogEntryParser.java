@@ -24,12 +24,13 @@ import java.util.List;
 /**
  * Turns one exported record (a line of a sink file, or a Pub/Sub message) into exactly one {@link ParseOutcome}.
  *
- * <p>Most of a real export is Kubernetes API traffic. A record that does not even contain the bytes
- * {@code container.googleapis.com} cannot be a ClusterManager entry, so it is only validated and its timestamp read
- * with Jackson's streaming parser, without building a tree. Records that do contain them are parsed fully and
- * re-checked, because the bytes also occur in node annotations and user agents.
+ * <p>Most of a real export is Kubernetes API traffic. The strict scan ({@link StrictJsonScan}) validates such a record
+ * and reads its timestamp and {@code protoPayload.serviceName} in one pass without building anything; only records
+ * of the GKE API (the service compared trimmed and case-insensitively), and records the scan cannot vouch for, are
+ * read by Jackson, as a stream that builds just the members an event needs (memory per record stays bounded whatever
+ * the record holds).
  *
- * <p>Never throws: anything unexpected becomes a dead-letter outcome.
+ * <p>Never throws: anything unexpected becomes a dead-letter outcome, whose error text is redacted.
  */
 public final class LogEntryParser {
   /** A member an event needs is built as a tree only up to this size (a real request is a few KB). */
