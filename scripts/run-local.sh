@@ -70,13 +70,8 @@ if ! has_option outputDir "$@" && ! has_option findingsTable "$@"; then
   out_dir="$root/out"
   args+=("--outputDir=$out_dir")
 fi
-for arg in "$@"; do
-  [[ "$arg" == --outputDir=* ]] && out_dir="${arg#--outputDir=}"
-done
-# A rerun replaces the previous run's files rather than mixing shards of both.
-if [[ -n "$out_dir" && "$out_dir" != gs://* ]]; then
-  rm -rf "$out_dir/findings" "$out_dir/events" "$out_dir/deadletter"
-fi
+# The pipeline replaces the previous run's files under --outputDir itself, once the options and inputs are checked:
+# a typo in an option must not cost the last results.
 
 # Class-data sharing: the first run after a build records the classes it loads (Beam loads thousands), later runs
 # map them instead of loading them again, which saves about a second of start-up.

@@ -5,6 +5,7 @@ import com.gkeaudit.detect.DetectFindings;
 import com.gkeaudit.detect.RuleConfig;
 import com.gkeaudit.enrich.ClusterMetadataSource;
 import com.gkeaudit.enrich.EnrichEvents;
+import com.gkeaudit.io.InputFiles;
 import com.gkeaudit.io.OutputTable;
 import com.gkeaudit.io.ParseRecords;
 import com.gkeaudit.io.PublishFindings;
@@ -26,11 +27,9 @@ import com.gkeaudit.suppress.SuppressFindings;
 import com.gkeaudit.suppress.Suppressions;
 import java.io.IOException;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
@@ -70,7 +69,8 @@ public final class GkeAuditPipeline {
     try {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(GkeAuditOptions.class);
       OptionsValidator.validate(options);
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // Every option problem is one line (Beam's own messages can span several, with a usage text).
       System.err.println("error: " + firstLine(e.getMessage()));
       return 2;
     }
@@ -79,16 +79,33 @@ public final class GkeAuditPipeline {
       System.err.println("error: " + badSuppressions);
       return 2;
     }
-    String noInput =
-        isStreaming(options) && isDirectRunner(options)
-            ? PubsubEntrySource.unreadable(options.getInputSubscription(), options)
-            : unmatchedInput(options);
+    String noInput;
+    try {
+      noInput =
+          isStreaming(options) && isDirectRunner(options)
+              ? PubsubEntrySource.unreadable(options.getInputSubscription(), options)
+              : unmatchedInput(options);
+    } catch (RuntimeException e) {
+      noInput = firstLine(e.getMessage());
+    }
     if (noInput != null) {
       System.err.println("error: " + noInput);
       return 2;
     }
     long started = System.nanoTime();
-    PipelineResult result = build(options).run();
+    PipelineResult result;
+    try {
+      Pipeline pipeline = build(options);
+      // Only now, with the options and inputs known good, is the previous run's output replaced.
+      replaceLocalOutput(options.getOutputDir());
+      result = pipeline.run();
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + firstLine(e.getMessage()));
+      return 2;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("error: the pipeline could not start: " + firstLine(rootMessage(e)));
+      return 1;
+    }
     if (!isDirectRunner(options)) {
       // A Flex Template launcher must return once the job is submitted.
       return 0;
@@ -96,13 +113,53 @@ public final class GkeAuditPipeline {
     if (isStreaming(options)) {
       return LocalStream.runUntilInterrupted(result, options, started);
     }
-    PipelineResult.State state = result.waitUntilFinish();
+    PipelineResult.State state;
+    try {
+      state = result.waitUntilFinish();
+    } catch (RuntimeException e) {
+      // Bad input never gets here (it becomes dead letters); this is a bug or the machine, said in one line.
+      System.err.println("error: the pipeline failed: " + firstLine(rootMessage(e)));
+      return 1;
+    }
     System.out.print(RunSummary.of(result, options, (System.nanoTime() - started) / 1_000_000L).render());
     if (state != PipelineResult.State.DONE) {
       System.err.println("error: pipeline ended in state " + state);
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * Removes the previous run's NDJSON output below a local {@code --outputDir} ({@code findings/}, {@code events/},
+   * {@code deadletter/}), so a rerun replaces it rather than mixing shards of both. Called only once the options and
+   * inputs are known good: a typo in an option must not cost the last results. Links are removed, not followed.
+   */
+  static void replaceLocalOutput(String outputDir) throws IOException {
+    if (!isSet(outputDir) || (outputDir.contains("://") && !outputDir.startsWith("file://"))) {
+      return;
+    }
+    java.nio.file.Path dir =
+        java.nio.file.Paths.get(outputDir.startsWith("file://") ? outputDir.substring(7) : outputDir);
+    for (String part : new String[] {"findings", "events", "deadletter"}) {
+      java.nio.file.Path sub = dir.resolve(part);
+      if (!java.nio.file.Files.exists(sub, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(sub)) {
+        for (java.nio.file.Path path : (Iterable<java.nio.file.Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+          java.nio.file.Files.delete(path);
+        }
+      }
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return root.getClass().getSimpleName() + (message == null ? "" : ": " + com.gkeaudit.parse.Redactor.redact(message));
   }
 
   /** Builds the whole pipeline for validated options. */
@@ -145,7 +202,8 @@ public final class GkeAuditPipeline {
                         Duration.ZERO))
                 : pipeline.apply(
                     "ReadExports",
-                    ReadAuditExports.from(RuleConfig.splitList(options.getInputFiles()))
+                    // Local patterns are resolved to their files here, by a bounded, loop-safe walk.
+                    ReadAuditExports.from(resolvedInputFiles(options.getInputFiles()))
                         // Files vary in size: more groups than cores keeps every core busy until the end.
                         .withFileGroups(4 * shards));
     PCollection<Long> clock = records.get(ParseRecords.CLOCK).setCoder(VarLongCoder.of());
@@ -276,29 +334,35 @@ public final class GkeAuditPipeline {
   }
 
   /**
-   * Why {@code --inputFiles} cannot be read (no pattern matches a file), or null. A typo in a path should be an
-   * error, not an empty run that looks clean. Only local patterns are checked; gs:// ones are left to the job.
+   * Why {@code --inputFiles} cannot be read, or null: every local pattern must match at least one file, a directory
+   * is not a pattern, and the walk is bounded ({@link InputFiles}). A typo in a path should be an error, not an empty
+   * run that looks clean, nor a stack trace from inside the job. Patterns with a scheme ({@code gs://}) are left to
+   * the job: checking them needs its credentials (and can stall on retries without them).
    */
   static String unmatchedInput(GkeAuditOptions options) {
     if (!isSet(options.getInputFiles()) || watching(options)) {
       // Watched patterns may match nothing yet: files arrive while the stream runs.
       return null;
     }
-    FileSystems.setDefaultPipelineOptions(options);
-    for (String pattern : RuleConfig.splitList(options.getInputFiles())) {
-      if (pattern.contains("://")) {
-        return null; // a bucket: checking needs the job's credentials (and can stall on retries without them)
-      }
+    try {
+      InputFiles.resolve(RuleConfig.splitList(options.getInputFiles()));
+      return null;
+    } catch (InputFiles.BadInputException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** The files of local patterns (a pattern that matches nothing is kept, for the job to report), others as given. */
+  private static java.util.List<String> resolvedInputFiles(String inputFiles) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String pattern : RuleConfig.splitList(inputFiles)) {
       try {
-        MatchResult match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
-        if (match.status() == MatchResult.Status.OK && !match.metadata().isEmpty()) {
-          return null;
-        }
-      } catch (IOException | RuntimeException e) {
-        return null;
+        out.addAll(InputFiles.resolve(java.util.List.of(pattern)));
+      } catch (InputFiles.BadInputException e) {
+        out.add(pattern);
       }
     }
-    return "--inputFiles matches no file: " + options.getInputFiles();
+    return out;
   }
 
   /** {@code --keyShards}, or its automatic value for the runner (see the option's description). */

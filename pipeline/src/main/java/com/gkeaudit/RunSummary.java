@@ -85,6 +85,9 @@ final class RunSummary {
       if (get("metadata_dead_letter") > 0) {
         line(out, "  unusable metadata lines (dead-lettered)", get("metadata_dead_letter"));
       }
+      if (get("metadata_policy_unusable") > 0) {
+        line(out, "  maintenance policies not checked (warned)", get("metadata_policy_unusable"));
+      }
     }
     line(out, "findings", get("findings"));
     counters.forEach(

@@ -65,8 +65,8 @@ public class HotPathBenchmarks {
             created.insertId(), created.logName(), created.logType(), created.timeNanos(), null, "NOTICE",
             "google.container.v1.ClusterManager.SetLabels", "SetLabels", "v1", "gke_cluster", created.resourceName(),
             created.projectId(), created.location(), created.clusterName(), null, "alice@example.com", List.of(),
-            ClusterEvent.USER, "203.0.113.7", created.userAgent(), null, null, false, false, 0, null, "{}", null,
-            null, List.of(), "bench", null);
+            ClusterEvent.USER, "203.0.113.7", created.userAgent(), null, null, false, false, 0, null, "{}", false,
+            null, null, List.of(), "bench", null);
     RuleConfig config = RuleConfig.defaults();
     changeBurst = BurstRule.changes(config);
     newPrincipal = new NewPrincipalRule(config);
@@ -118,7 +118,7 @@ public class HotPathBenchmarks {
         e.method(), e.apiVersion(), e.resourceType(), e.resourceName(), e.projectId(), e.location(), e.clusterName(),
         e.nodepoolName(), e.principal(), e.delegationChain(), e.initiator(), e.callerIp(), e.userAgent(),
         e.operationId(), e.operationProducer(), e.operationFirst(), e.operationLast(), e.statusCode(),
-        e.statusMessage(), e.requestJson(), e.requestedMasterVersion(), e.rotateCredentials(), e.weakenedControls(),
+        e.statusMessage(), e.requestJson(), e.requestTruncated(), e.requestedMasterVersion(), e.rotateCredentials(), e.weakenedControls(),
         e.source(), e.cluster());
   }
 }

@@ -1,6 +1,7 @@
 package com.gkeaudit.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.gkeaudit.model.Times;
 import com.gkeaudit.parse.Json;
 import java.io.Serializable;
 import java.time.DateTimeException;
@@ -104,7 +105,7 @@ public record MaintenancePolicy(
         return insideRecurringWindow(t)
             ? Optional.empty()
             : Optional.of("outside the maintenance window (" + recurringText() + ")");
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
         // lib-recur gives up ("too many empty recurrence sets") on rules whose instances are too sparse to find near
         // t even though an earlier one was found during validation; such a window cannot be checked.
         return Optional.empty();
@@ -147,10 +148,14 @@ public record MaintenancePolicy(
     }
     long length = Duration.between(start, end).toMillis();
     long at = t.toEpochMilli();
-    RecurrenceRuleIterator occurrences = rule(recurrence).iterator(start.toEpochMilli(), UTC);
+    RecurrenceRule rule = rule(recurrence);
+    RecurrenceRuleIterator occurrences = rule.iterator(alignedStart(rule, start.toEpochMilli(), at - length), UTC);
     // Occurrences starting before t - length are over by t; skipping them keeps a years-old DTSTART cheap.
     occurrences.fastForward(at - length);
-    while (occurrences.hasNext()) {
+    for (int step = 0; occurrences.hasNext(); step++) {
+      if (step == MAX_STEPS) {
+        throw new IllegalArgumentException("more than " + MAX_STEPS + " occurrences to look at");
+      }
       long occurrence = occurrences.nextMillis();
       if (occurrence > at) {
         return false;
@@ -160,6 +165,37 @@ public record MaintenancePolicy(
       }
     }
     return false;
+  }
+
+  /** Occurrences looked at per check, after skipping to the check's time (a bound, never reached by real rules). */
+  private static final int MAX_STEPS = 10_000;
+
+  /**
+   * A start for the iteration near {@code from} that yields the same occurrences from there on: lib-recur's
+   * fastForward steps through every occurrence from DTSTART, and FREQ=SECONDLY from 1970 took seconds per event.
+   * For a fixed-length period (SECONDLY to WEEKLY, times INTERVAL) without COUNT, every candidate is DTSTART plus
+   * whole periods, so moving DTSTART forward by whole periods keeps the set from there on (BY* parts filter or
+   * expand within a period, UNTIL is absolute). With COUNT, or a monthly or yearly period, DTSTART stays.
+   */
+  static long alignedStart(RecurrenceRule rule, long startMillis, long fromMillis) {
+    if (rule.getCount() != null) {
+      return startMillis;
+    }
+    long unit =
+        switch (rule.getFreq()) {
+          case SECONDLY -> 1_000L;
+          case MINUTELY -> 60_000L;
+          case HOURLY -> 3_600_000L;
+          case DAILY -> 86_400_000L;
+          case WEEKLY -> 7 * 86_400_000L;
+          default -> 0L;
+        };
+    long period = unit * Math.max(1, rule.getInterval());
+    if (period == 0 || fromMillis <= startMillis) {
+      return startMillis;
+    }
+    long periods = (fromMillis - startMillis) / period - 1;
+    return periods > 0 ? startMillis + periods * period : startMillis;
   }
 
   private boolean insideDailyWindow(Instant t) {
@@ -277,10 +313,12 @@ public record MaintenancePolicy(
     }
     try {
       Duration length = Duration.parse(duration.trim());
-      return length.isNegative() || length.isZero()
-          ? "dailyMaintenanceWindow duration " + duration + " is not positive"
+      // A daily window lasts at most a day (the API chooses 4 h); a longer one is a mistake, and its arithmetic
+      // overflowed (PT2562047788015215H).
+      return length.isNegative() || length.isZero() || length.compareTo(Duration.ofDays(1)) > 0
+          ? "dailyMaintenanceWindow duration " + duration + " is not between 0 and 24 hours"
           : null;
-    } catch (DateTimeException e) {
+    } catch (DateTimeException | ArithmeticException e) {
       return "dailyMaintenanceWindow duration \"" + duration + "\" is not an ISO-8601 duration";
     }
   }
@@ -291,10 +329,12 @@ public record MaintenancePolicy(
     }
     try {
       instant(text);
-      return null;
     } catch (DateTimeException e) {
       return field + " \"" + text + "\" is not an RFC 3339 timestamp";
     }
+    // The same accepted range as every other time read (1970-2100): beyond it, window arithmetic overflows.
+    String problem = Times.problem(text.trim());
+    return problem == null ? null : field + ": " + problem;
   }
 
   private static List<Exclusion> readExclusions(JsonNode node) {

@@ -3,7 +3,13 @@ package com.gkeaudit.enrich;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gkeaudit.detect.MaintenancePolicy;
+import com.gkeaudit.io.ParseRecords;
 import com.gkeaudit.model.ClusterEvent;
+import com.gkeaudit.model.DeadLetter;
+import com.gkeaudit.parse.Redactor;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import com.gkeaudit.model.Times;
 import com.gkeaudit.parse.Json;
 import java.io.IOException;
@@ -20,6 +26,7 @@ import java.util.regex.Pattern;
 public final class ClusterMetadataParser {
   public static final String CLUSTER_ASSET_TYPE = "container.googleapis.com/Cluster";
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterMetadataParser.class);
   private static final Pattern ASSET_NAME =
       Pattern.compile("//container\\.googleapis\\.com/projects/([^/]+)/(?:locations|zones)/([^/]+)/clusters/([^/]+)");
 
@@ -27,8 +34,35 @@ public final class ClusterMetadataParser {
 
   /** Thrown for a line that is not a usable cluster asset; the message says why. */
   public static final class InvalidAssetException extends Exception {
+    private final String reason;
+
     InvalidAssetException(String message) {
+      this(DeadLetter.BAD_METADATA, message);
+    }
+
+    InvalidAssetException(String reason, String message) {
       super(message);
+      this.reason = reason;
+    }
+
+    /** The dead-letter reason: {@link DeadLetter#BAD_METADATA}, or {@link DeadLetter#BAD_TIMESTAMP}. */
+    public String reason() {
+      return reason;
+    }
+  }
+
+  /**
+   * Counts and logs a cluster whose maintenance policy cannot be checked (an RRULE lib-recur rejects, a daily window
+   * longer than a day, ...): the cluster's other metadata is still used, but outside-maintenance-window is off for it,
+   * and that must not be silent. The summary prints the count.
+   */
+  public static void reportUnusablePolicy(ClusterMetadata metadata, String source) {
+    MaintenancePolicy policy = metadata.maintenancePolicy();
+    if (policy != null && policy.problem() != null) {
+      Metrics.counter(ParseRecords.METRICS_NAMESPACE, "metadata_policy_unusable").inc();
+      LOG.warn(
+          "cluster {} in {}: maintenance policy not checked, outside-maintenance-window is off for it: {}",
+          clusterKey(metadata), source, Redactor.redact(policy.problem()));
     }
   }
 
@@ -41,7 +75,8 @@ public final class ClusterMetadataParser {
     try {
       asset = MAPPER.readTree(line);
     } catch (IOException e) {
-      throw new InvalidAssetException("not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new InvalidAssetException(
+          "not JSON: " + Redactor.jacksonMessage(String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
     }
     if (asset == null || !asset.isObject()) {
       throw new InvalidAssetException("not a JSON object");
@@ -56,6 +91,12 @@ public final class ClusterMetadataParser {
       throw new InvalidAssetException("asset name is not a GKE cluster: " + name);
     }
     JsonNode data = Json.path(asset, "resource", "data");
+    // A time outside the accepted range once wrapped, and a 1677 description won over a 2026 one.
+    String updateTime = Json.text(asset, "updateTime");
+    Long updateTimeNanos = Times.parseRfc3339(updateTime);
+    if (updateTime != null && updateTimeNanos == null) {
+      throw new InvalidAssetException(DeadLetter.BAD_TIMESTAMP, "update_time: " + Times.problem(updateTime));
+    }
     return new ClusterMetadata(
         matcher.group(1),
         matcher.group(2),
@@ -63,7 +104,7 @@ public final class ClusterMetadataParser {
         stringMap(Json.field(data, "resourceLabels")),
         Json.text(data, "releaseChannel", "channel"),
         Json.text(data, "currentMasterVersion"),
-        Times.parseRfc3339(Json.text(asset, "updateTime")),
+        updateTimeNanos,
         MaintenancePolicy.fromJson(Json.field(data, "maintenancePolicy")),
         Json.text(data, "endpoint"),
         Json.text(data, "status"),

@@ -63,6 +63,7 @@ final class ClusterMetadataReader {
         try {
           ClusterMetadata metadata = ClusterMetadataParser.parse(line);
           if (metadata != null) {
+            ClusterMetadataParser.reportUnusablePolicy(metadata, source);
             clusters.merge(ClusterMetadataParser.clusterKey(metadata), metadata, ClusterMetadataSource.newest());
           }
         } catch (ClusterMetadataParser.InvalidAssetException e) {
@@ -70,7 +71,7 @@ final class ClusterMetadataReader {
             byte[] raw = line.getBytes(StandardCharsets.UTF_8);
             deadLetters.add(
                 DeadLetter.of(
-                    DeadLetter.BAD_METADATA, e.getMessage(), source, lineNumber, raw, 0, raw.length, raw.length,
+                    e.reason(), e.getMessage(), source, lineNumber, raw, 0, raw.length, raw.length,
                     null));
           }
         }

@@ -132,6 +132,7 @@ public final class ClusterMetadataSource {
         ClusterMetadata metadata = ClusterMetadataParser.parse(line);
         if (metadata != null) {
           CLUSTERS_READ.inc();
+          ClusterMetadataParser.reportUnusablePolicy(metadata, source);
           out.get(CLUSTERS).output(KV.of(ClusterMetadataParser.clusterKey(metadata), metadata));
         }
       } catch (ClusterMetadataParser.InvalidAssetException e) {
@@ -140,7 +141,7 @@ public final class ClusterMetadataSource {
         out.get(DEAD_LETTERS)
             .output(
                 DeadLetter.of(
-                    DeadLetter.BAD_METADATA, e.getMessage(), source, null, raw, 0, raw.length, raw.length, null));
+                    e.reason(), e.getMessage(), source, null, raw, 0, raw.length, raw.length, null));
       }
     }
   }

@@ -30,10 +30,24 @@ final class LineReader {
   private int position;
   private int start;
   private boolean ended;
+  /** The last byte appended to {@code pending}, kept or not: a cut line's size excludes its CR too. */
+  private byte pendingLastByte;
+  /** Bytes of the stream split into records so far (their newlines included). */
+  private long consumedBytes;
 
   LineReader(int maxRecordBytes, int keptPrefixBytes) {
     this.maxRecordBytes = maxRecordBytes;
     this.keptPrefixBytes = keptPrefixBytes;
+  }
+
+  /** How many records were handed to the sink so far: a read that fails stopped in the line after them. */
+  long linesRead() {
+    return lineNumber;
+  }
+
+  /** Offset in the (decompressed) stream of the first byte not yet handed over as part of a record. */
+  long bytesConsumed() {
+    return consumedBytes;
   }
 
   /** Reads the whole stream. */
@@ -94,8 +108,13 @@ final class LineReader {
   }
 
   private void append(byte[] src, int offset, int length) {
+    if (length > 0) {
+      pendingLastByte = src[offset + length - 1];
+    }
     pendingFullLength += length;
-    int room = (pendingFullLength > maxRecordBytes ? keptPrefixBytes : maxRecordBytes) - pendingLength;
+    // One byte over the cap is still held whole: it may be the CR of a CRLF line of exactly the cap.
+    long holdable = (long) maxRecordBytes + 1;
+    int room = (int) ((pendingFullLength > holdable ? keptPrefixBytes : holdable) - pendingLength);
     int copy = Math.max(0, Math.min(length, room));
     if (pendingLength + copy > pending.length) {
       pending = Arrays.copyOf(pending, Math.max(pendingLength + copy, pending.length * 2));
@@ -106,9 +125,13 @@ final class LineReader {
 
   private void emit(byte[] buf, int offset, int length, long fullLength, Sink sink) {
     lineNumber++;
+    consumedBytes += fullLength + 1;
     int end = offset + length;
+    // CRLF and LF lines are the same records, whatever their size (a CRLF line of exactly the cap once was too large).
     if (length > 0 && buf[end - 1] == '\r' && fullLength == length) {
       length--;
+      fullLength--;
+    } else if (fullLength > length && buf == pending && pendingLastByte == '\r') {
       fullLength--;
     }
     if (fullLength > maxRecordBytes) {

@@ -57,6 +57,7 @@ public final class ParseRecords {
     byte[] data = entry.data();
     Long lineNumber = entry.lineNumber() > 0 ? entry.lineNumber() : null;
     if (entry.isReadFailure()) {
+      read++; // the unread rest of a file is a record read and dead-lettered, so the counts add up
       deadLetter(
           out, DeadLetter.UNREADABLE, new String(data, StandardCharsets.UTF_8), source, null, data, 0, data.length,
           data.length);
@@ -112,6 +113,12 @@ public final class ParseRecords {
     deadLetter(
         out, DeadLetter.TOO_LARGE, "record of " + fullLength + " bytes exceeds the " + cap + "-byte cap", source,
         lineNumber, prefix, 0, prefixLength, fullLength);
+  }
+
+  /** The unread rest of a file that could not be read to its end: one record read, dead-lettered. */
+  void unreadable(String error, String source, long lineNumber, byte[] what, MultiOutputReceiver out) {
+    read++;
+    deadLetter(out, DeadLetter.UNREADABLE, error, source, lineNumber, what, 0, what.length, what.length);
   }
 
   static void deadLetter(

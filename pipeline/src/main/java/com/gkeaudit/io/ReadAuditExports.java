@@ -120,11 +120,16 @@ public final class ReadAuditExports extends PTransform<PBegin, PCollectionTuple>
                 parser.oversized(prefix, prefixLength, fullLength, maxRecordBytes, source, lineNumber, out);
               }
             });
-      } catch (IOException e) {
-        // A corrupt gzip member or a vanished object: keep what was read, and say which file stopped where.
-        byte[] what = String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8);
-        ParseRecords.deadLetter(
-            out, DeadLetter.UNREADABLE, "reading stopped: " + e, source, null, what, 0, what.length, what.length);
+      } catch (IOException | RuntimeException e) {
+        // A corrupt or truncated gzip member, a vanished object, a file that cannot be opened: what was read stands,
+        // and the rest of the file is one record read and dead-lettered, saying where reading stopped (SPEC §7: the
+        // counts add up).
+        long line = reader.linesRead() + 1;
+        String error =
+            "reading stopped at line " + line + " (byte " + reader.bytesConsumed() + " of the decompressed stream) of "
+                + source + ": " + e;
+        byte[] what = error.getBytes(StandardCharsets.UTF_8);
+        parser.unreadable(error, source, line, what, out);
       }
     }
 

@@ -88,6 +88,7 @@ public final class Rows {
     row.put("status_code", e.statusCode());
     row.put("status_message", e.statusMessage());
     row.put("request", e.requestJson());
+    row.put("request_truncated", e.requestTruncated());
     row.put("requested_master_version", e.requestedMasterVersion());
     row.put("rotate_credentials", e.rotateCredentials());
     putList(row, "weakened_controls", e.weakenedControls());

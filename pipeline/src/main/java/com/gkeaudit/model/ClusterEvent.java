@@ -12,6 +12,7 @@ import java.util.Set;
  *     {@code google.container.internal.ClusterManagerInternal.<M>}
  * @param initiator {@link #USER}, {@link #AUTOMATION}, {@link #GOOGLE}, or {@link #UNKNOWN} (an operation's last entry
  *     carries no authentication info)
+ * @param requestTruncated the request was larger than the parser keeps: {@code requestJson} is a redacted excerpt
  * @param cluster cluster metadata joined by the enrichment step; null before it or when the cluster is unknown
  */
 public record ClusterEvent(
@@ -42,6 +43,7 @@ public record ClusterEvent(
     int statusCode,
     String statusMessage,
     String requestJson,
+    boolean requestTruncated,
     String requestedMasterVersion,
     Boolean rotateCredentials,
     List<String> weakenedControls,
@@ -75,7 +77,20 @@ public record ClusterEvent(
         insertId, logName, logType, timeNanos, receiveTimeNanos, severity, methodName, method, apiVersion,
         resourceType, resourceName, projectId, location, clusterName, nodepoolName, principal, delegationChain,
         initiator, callerIp, userAgent, operationId, operationProducer, operationFirst, operationLast, statusCode,
-        statusMessage, requestJson, requestedMasterVersion, rotateCredentials, weakenedControls, source, metadata);
+        statusMessage, requestJson, requestTruncated, requestedMasterVersion, rotateCredentials, weakenedControls,
+        source, metadata);
+  }
+
+  /**
+   * This event with a request too large to keep whole ({@code LogEntryParser.MAX_TREE_BYTES}): {@code requestJson}
+   * becomes the redacted excerpt (text, not JSON) and the facts read from the request are unknown.
+   */
+  public ClusterEvent withTruncatedRequest(String excerpt) {
+    return new ClusterEvent(
+        insertId, logName, logType, timeNanos, receiveTimeNanos, severity, methodName, method, apiVersion,
+        resourceType, resourceName, projectId, location, clusterName, nodepoolName, principal, delegationChain,
+        initiator, callerIp, userAgent, operationId, operationProducer, operationFirst, operationLast, statusCode,
+        statusMessage, excerpt, true, null, null, List.of(), source, cluster);
   }
 
   /** "project/location/cluster": the key of cluster-scoped rules. */

@@ -5,8 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.gkeaudit.parse.Redactor;
 
 /**
  * A record that did not become a LogEntry (or could not be written), with the reason. The raw record is kept up to
@@ -28,6 +27,9 @@ public record DeadLetter(
   /** The stated truncation size of {@code raw_record} (BigQuery rows stay small; the start identifies the record). */
   public static final int MAX_RAW_BYTES = 16 * 1024;
 
+  /** Error texts are cut to this many characters. */
+  static final int MAX_ERROR_CHARS = 2000;
+
   public static final String NOT_JSON = "not-json";
   public static final String INVALID_UTF8 = "invalid-utf8";
   public static final String NOT_OBJECT = "not-object";
@@ -39,21 +41,14 @@ public record DeadLetter(
   public static final String UNREADABLE = "unreadable-input";
   public static final String BAD_METADATA = "bad-cluster-metadata";
 
-  /**
-   * A secret-looking JSON member ({@code "password": "..."} and the like) in text that may not even parse: a bad
-   * line can still carry a SetMasterAuth password, and dead letters are an output like any other.
-   */
-  private static final Pattern SECRET_MEMBER =
-      Pattern.compile(
-          "(\"(?i:password|clientKey|client_key|privateKey|private_key|secret|token)\"\\s*:\\s*\")"
-              + "((?:[^\"\\\\]|\\\\.)*)");
-
   public static DeadLetter of(
       String reason, String error, String source, Long lineNumber, byte[] raw, int offset, int length,
       long fullSizeBytes, Long eventTimeNanos) {
     int prefixLength = Math.min(length, MAX_RAW_BYTES);
     boolean truncated = fullSizeBytes > prefixLength;
     byte[] kept = redactSecrets(raw, offset, prefixLength);
+    // Error texts quote input (a file name, an excerpt): they are redacted like the record, and kept short.
+    error = error == null ? null : Redactor.redact(error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) + "..." : error);
     String base64 = null;
     String text;
     try {
@@ -76,14 +71,14 @@ public record DeadLetter(
         System.currentTimeMillis());
   }
 
-  /** The bytes with secret member values replaced; byte-for-byte elsewhere (works on invalid UTF-8 too). */
+  /**
+   * The bytes with secret member values replaced ({@link Redactor}, the redaction events and logs use); byte-for-byte
+   * elsewhere, invalid UTF-8 included. Linear in the input: a dead letter is often a record cut inside a long value.
+   */
   static byte[] redactSecrets(byte[] raw, int offset, int length) {
-    String bytesAsText = new String(raw, offset, length, StandardCharsets.ISO_8859_1);
-    Matcher matcher = SECRET_MEMBER.matcher(bytesAsText);
-    if (!matcher.find()) {
-      return java.util.Arrays.copyOfRange(raw, offset, offset + length);
-    }
-    return matcher.replaceAll("$1[REDACTED]").getBytes(StandardCharsets.ISO_8859_1);
+    byte[] redacted = Redactor.redact(raw, offset, length);
+    // A replacement is never longer than a few bytes more than what it replaces, but the stated size is the cap.
+    return redacted.length <= MAX_RAW_BYTES ? redacted : java.util.Arrays.copyOf(redacted, MAX_RAW_BYTES);
   }
 
   /** Whether the bytes are valid UTF-8 once at most the last (possibly cut) character is dropped. */

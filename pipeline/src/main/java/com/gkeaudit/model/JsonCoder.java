@@ -25,8 +25,17 @@ import org.apache.beam.sdk.coders.CustomCoder;
  * unknown fields are ignored.
  */
 public final class JsonCoder<T> extends CustomCoder<T> {
+  // No string-length limit of Jackson's own (20,000,000 chars by default): the parser bounds what an event holds
+  // (a request over 1 MiB is kept as a 16 KiB excerpt), and a runner that encodes between steps must never fail on
+  // a record the parser accepted.
   private static final ObjectMapper MAPPER =
-      new ObjectMapper()
+      new ObjectMapper(
+              com.fasterxml.jackson.core.JsonFactory.builder()
+                  .streamReadConstraints(
+                      com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                          .maxStringLength(Integer.MAX_VALUE)
+                          .build())
+                  .build())
           .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final ByteArrayCoder BYTES = ByteArrayCoder.of();

@@ -13,8 +13,52 @@ public final class Times {
   public static final long NANOS_PER_HOUR = 60 * NANOS_PER_MINUTE;
   public static final long NANOS_PER_DAY = 24 * NANOS_PER_HOUR;
 
-  /** Parses an RFC 3339 timestamp with any offset and 0-9 fractional digits; null when it is not one. */
+  /**
+   * The accepted range of event times, [{@value #MIN_TEXT}, {@value #MAX_TEXT}): every timestamp read from input
+   * (entries, Pub/Sub attributes, cluster metadata) is checked against it here, in one place. Epoch nanoseconds in a
+   * long only reach 1677-2262, and a time near either end once wrapped silently (a 1677 entry became 2262 and moved
+   * the end-of-input clock); a bound well inside that range also keeps every {@code time + window} sum from
+   * overflowing. Cloud Logging has no entries before 1970, and none from the next century yet.
+   */
+  public static final String MIN_TEXT = "1970-01-01T00:00:00Z";
+
+  public static final String MAX_TEXT = "2100-01-01T00:00:00Z";
+  public static final long MIN_NANOS = 0L;
+  public static final long MAX_NANOS = Instant.parse(MAX_TEXT).getEpochSecond() * 1_000_000_000L;
+
+  /**
+   * Parses an RFC 3339 timestamp with any offset and 0-9 fractional digits; null when it is not one or when it lies
+   * outside the accepted range ({@link #problem} says which).
+   */
   public static Long parseRfc3339(String text) {
+    Long nanos = parseUnbounded(text);
+    return nanos != null && nanos >= MIN_NANOS && nanos < MAX_NANOS ? nanos : null;
+  }
+
+  /** Why {@link #parseRfc3339} rejects {@code text} (null when it does not), for a dead letter's error. */
+  public static String problem(String text) {
+    if (parseRfc3339(text) != null) {
+      return null;
+    }
+    String shown = text == null ? "null" : text.length() <= 64 ? text : text.substring(0, 64) + "...";
+    return isRfc3339(text)
+        ? "timestamp " + shown + " is outside the accepted range [" + MIN_TEXT + ", " + MAX_TEXT + ")"
+        : "not an RFC 3339 timestamp: " + shown;
+  }
+
+  private static boolean isRfc3339(String text) {
+    if (text == null || text.length() < 20) {
+      return false;
+    }
+    try {
+      DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  private static Long parseUnbounded(String text) {
     if (text == null || text.length() < 20) {
       return null;
     }
@@ -58,7 +102,8 @@ public final class Times {
       }
       fraction = value * POWERS_OF_TEN[9 - digitsCount];
     }
-    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+    // Outside 1970-2099 the formatter decides (and the range check rejects): the sum below would wrap past 2262.
+    if (year < 1970 || year > 2099 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
         || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
       return null;
     }

@@ -45,7 +45,7 @@ public final class OptionsValidator {
           {"--eventsTable", options.getEventsTable()},
           {"--deadLetterTable", options.getDeadLetterTable()}
         }) {
-      if (notBlank(table[1]) && !TABLE.matcher(table[1]).matches()) {
+      if (notBlank(table[1]) && (!TABLE.matcher(table[1]).matches() || !beamAccepts(table[1]))) {
         throw new IllegalArgumentException(table[0] + " must look like PROJECT:DATASET.TABLE, got '" + table[1] + "'");
       }
     }
@@ -92,6 +92,16 @@ public final class OptionsValidator {
       if (!notBlank(label[1])) {
         throw new IllegalArgumentException(label[0] + " must not be empty");
       }
+    }
+  }
+
+  /** The BigQuery sink parses the spec again: what it rejects must be rejected here, in one line. */
+  private static boolean beamAccepts(String table) {
+    try {
+      org.apache.beam.sdk.io.gcp.bigquery.BigQueryHelpers.parseTableSpec(table);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

@@ -8,26 +8,39 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
 import com.gkeaudit.model.Times;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Turns one exported record (a line of a sink file, or a Pub/Sub message) into exactly one {@link ParseOutcome}.
  *
- * <p>Most of a real export is Kubernetes API traffic. A record that does not even contain the bytes
- * {@code container.googleapis.com} cannot be a ClusterManager entry, so it is only validated and its timestamp read
- * with Jackson's streaming parser, without building a tree. Records that do contain them are parsed fully and
- * re-checked, because the bytes also occur in node annotations and user agents.
+ * <p>Most of a real export is Kubernetes API traffic. The strict scan ({@link StrictJsonScan}) validates such a record
+ * and reads its timestamp and {@code protoPayload.serviceName} in one pass without building anything; only records
+ * of the GKE API (the service compared trimmed and case-insensitively), and records the scan cannot vouch for, are
+ * read by Jackson, as a stream that builds just the members an event needs (memory per record stays bounded whatever
+ * the record holds).
  *
- * <p>Never throws: anything unexpected becomes a dead-letter outcome.
+ * <p>Never throws: anything unexpected becomes a dead-letter outcome, whose error text is redacted.
  */
 public final class LogEntryParser {
-  private static final String SERVICE_MARKER = ClusterManagerMethod.SERVICE;
+  /** A member an event needs is built as a tree only up to this size (a real request is a few KB). */
+  public static final int MAX_TREE_BYTES = 1024 * 1024;
+
+  /** How much of a request beyond {@link #MAX_TREE_BYTES} the event keeps, redacted. */
+  public static final int REQUEST_EXCERPT_BYTES = 16 * 1024;
+
+  /** gRPC UNKNOWN: the status of a call whose logged code cannot be read as a code. */
+  static final int UNKNOWN_CODE = 2;
 
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
@@ -49,21 +62,19 @@ public final class LogEntryParser {
       return ParseOutcome.EMPTY_LINE;
     }
     try {
-      String latin1 = new String(buf, offset, length, StandardCharsets.ISO_8859_1);
-      if (!latin1.contains(SERVICE_MARKER)) {
-        return validateOther(buf, offset, length);
-      }
-      // The bytes also occur in other services' entries (node annotations, user agents): the scan tells those
-      // apart cheaply by protoPayload.serviceName, and only real candidates get a full tree parse.
+      // The scan tells other services' entries apart cheaply by protoPayload.serviceName (escaped names decoded);
+      // only candidates, and records the scan cannot vouch for, are read by Jackson.
       StrictJsonScan scan = StrictJsonScan.scan(buf, offset, length);
-      if (scan != null && !SERVICE_MARKER.equals(scan.serviceName)) {
+      if (scan != null && !ClusterManagerMethod.isService(scan.serviceName)) {
         return withTimestamp(scan.timestamp, scan.receiveTimestamp, ParseOutcome::otherService);
       }
       return parseCandidate(buf, offset, length, source);
     } catch (JsonProcessingException e) {
-      return ParseOutcome.deadLetter(jsonErrorReason(e), firstLine(e.getOriginalMessage()));
+      // Jackson's message quotes the offending token, which may be an unquoted secret: excerpts are redacted.
+      return ParseOutcome.deadLetter(jsonErrorReason(e), Redactor.jacksonMessage(firstLine(e.getOriginalMessage())));
     } catch (IOException | RuntimeException | StackOverflowError e) {
-      return ParseOutcome.deadLetter(DeadLetter.NOT_JSON, e.getClass().getSimpleName() + ": " + e.getMessage());
+      return ParseOutcome.deadLetter(
+          DeadLetter.NOT_JSON, e.getClass().getSimpleName() + ": " + Redactor.jacksonMessage(firstLine(e.getMessage())));
     }
   }
 
@@ -102,39 +113,6 @@ public final class LogEntryParser {
     }
   }
 
-  /**
-   * Validates a record that cannot be a ClusterManager entry and reads its timestamp: by the fast strict scan when it
-   * can vouch for the record, otherwise token by token with Jackson, whose verdict and message then stand.
-   */
-  private static ParseOutcome validateOther(byte[] buf, int offset, int length) throws IOException {
-    StrictJsonScan scan = StrictJsonScan.scan(buf, offset, length);
-    if (scan != null) {
-      return withTimestamp(scan.timestamp, scan.receiveTimestamp, ParseOutcome::otherService);
-    }
-    try (JsonParser parser = FACTORY.createParser(buf, offset, length)) {
-      JsonToken first = parser.nextToken();
-      if (first != JsonToken.START_OBJECT) {
-        drain(parser);
-        return notObject(first);
-      }
-      String timestamp = null;
-      String receiveTimestamp = null;
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (value == JsonToken.VALUE_STRING && name.equals("timestamp")) {
-          timestamp = parser.getText();
-        } else if (value == JsonToken.VALUE_STRING && name.equals("receiveTimestamp")) {
-          receiveTimestamp = parser.getText();
-        } else {
-          parser.skipChildren();
-        }
-      }
-      drain(parser);
-      return withTimestamp(timestamp, receiveTimestamp, ParseOutcome::otherService);
-    }
-  }
-
   /** Fails on trailing content after the top-level value, as a tree parse does. */
   private static void drain(JsonParser parser) throws IOException {
     while (parser.nextToken() != null) {
@@ -142,23 +120,177 @@ public final class LogEntryParser {
     }
   }
 
+  /**
+   * Reads a record with Jackson's streaming parser into a pruned tree that holds only the members an event needs
+   * (the rest is validated and skipped without building anything), then classifies it. Memory per record is bounded
+   * whatever the record holds: a member an event needs that spans more than {@link #MAX_TREE_BYTES} is not built as
+   * a tree (a 16 MB request of empty objects once took 1.9 GB); the request is then kept as a redacted excerpt.
+   */
   private static ParseOutcome parseCandidate(byte[] buf, int offset, int length, String source) throws IOException {
-    JsonNode root = MAPPER.readTree(buf, offset, length);
-    if (root == null || !root.isObject()) {
-      return notObject(root == null ? null : root.isArray() ? JsonToken.START_ARRAY : JsonToken.VALUE_STRING);
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    boolean requestTruncated = false;
+    long requestBytes = 0;
+    String requestExcerpt = null;
+    try (JsonParser parser = FACTORY.createParser(buf, offset, length)) {
+      JsonToken first = parser.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        drain(parser);
+        return notObject(first);
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (name) {
+          case "timestamp", "receiveTimestamp", "insertId", "logName", "severity" -> {
+            if (value.isScalarValue()) {
+              root.set(name, scalar(parser));
+            } else {
+              root.remove(name);
+              parser.skipChildren();
+            }
+          }
+          case "resource", "operation" -> root.set(name, boundedTree(parser, buf, offset));
+          case "protoPayload" -> {
+            ObjectNode payload = JsonNodeFactory.instance.objectNode();
+            root.set(name, payload);
+            requestTruncated = false;
+            requestExcerpt = null;
+            if (value != JsonToken.START_OBJECT) {
+              parser.skipChildren();
+              root.set(name, JsonNodeFactory.instance.nullNode());
+              continue;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+              String member = canonicalPayloadMember(parser.currentName());
+              JsonToken memberValue = parser.nextToken();
+              if (member == null) {
+                parser.skipChildren();
+              } else if (memberValue.isScalarValue()) {
+                payload.set(member, scalar(parser));
+              } else if (member.equals("request")) {
+                long start = offset + parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                long end = offset + parser.currentTokenLocation().getByteOffset() + 1;
+                requestBytes = end - start;
+                if (requestBytes <= MAX_TREE_BYTES) {
+                  payload.set(member, MAPPER.readTree(buf, (int) start, (int) requestBytes));
+                  requestTruncated = false;
+                  requestExcerpt = null;
+                } else {
+                  payload.remove(member);
+                  requestTruncated = true;
+                  requestExcerpt = excerpt(buf, (int) start, (int) requestBytes);
+                }
+              } else if (member.equals("status")) {
+                payload.set(member, statusTree(parser, buf, offset));
+              } else {
+                payload.set(member, boundedTree(parser, buf, offset));
+              }
+            }
+          }
+          default -> parser.skipChildren();
+        }
+      }
+      drain(parser);
     }
     JsonNode payload = root.get("protoPayload");
     ClusterManagerMethod method =
-        SERVICE_MARKER.equals(Json.text(payload, "serviceName"))
+        ClusterManagerMethod.isService(Json.text(payload, "serviceName"))
             ? ClusterManagerMethod.of(Json.text(payload, "methodName"))
             : null;
+    boolean truncated = requestTruncated;
+    String excerpt = requestExcerpt;
     return withTimestamp(
         textOrNull(root.get("timestamp")),
         textOrNull(root.get("receiveTimestamp")),
-        timeNanos ->
-            method == null
-                ? ParseOutcome.otherService(timeNanos)
-                : ParseOutcome.clusterManager(toEvent(root, payload, method, timeNanos, source)));
+        timeNanos -> {
+          if (method == null) {
+            return ParseOutcome.otherService(timeNanos);
+          }
+          ClusterEvent event = toEvent(root, payload, method, timeNanos, source, buf, offset, length);
+          return ParseOutcome.clusterManager(
+              truncated ? event.withTruncatedRequest(excerpt) : event);
+        });
+  }
+
+  /**
+   * The members of {@code protoPayload} an event reads, by their camelCase name (snake_case accepted, as {@link Json}
+   * does); null for the others, which are skipped.
+   */
+  private static String canonicalPayloadMember(String name) {
+    return switch (name) {
+      case "serviceName", "service_name" -> "serviceName";
+      case "methodName", "method_name" -> "methodName";
+      case "resourceName", "resource_name" -> "resourceName";
+      case "authenticationInfo", "authentication_info" -> "authenticationInfo";
+      case "requestMetadata", "request_metadata" -> "requestMetadata";
+      case "status" -> "status";
+      case "request" -> "request";
+      default -> null;
+    };
+  }
+
+  /**
+   * The container at the parser's current token as a tree when it spans at most {@link #MAX_TREE_BYTES}; otherwise
+   * it is skipped and read as absent (no real resource, operation, authentication or caller block comes near).
+   */
+  private static JsonNode boundedTree(JsonParser parser, byte[] buf, int offset) throws IOException {
+    if (parser.currentToken().isScalarValue()) {
+      return scalar(parser);
+    }
+    long start = offset + parser.currentTokenLocation().getByteOffset();
+    parser.skipChildren();
+    long end = offset + parser.currentTokenLocation().getByteOffset() + 1;
+    return end - start <= MAX_TREE_BYTES
+        ? MAPPER.readTree(buf, (int) start, (int) (end - start))
+        : JsonNodeFactory.instance.nullNode();
+  }
+
+  /**
+   * {@code status}: a small one is read whole; a huge one (its {@code details} can hold anything) is read member by
+   * member keeping only {@code code} and {@code message}, so a failed call never turns into a success by its size.
+   */
+  private static JsonNode statusTree(JsonParser parser, byte[] buf, int offset) throws IOException {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      return boundedTree(parser, buf, offset);
+    }
+    ObjectNode status = JsonNodeFactory.instance.objectNode();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if ((name.equals("code") || name.equals("message")) && value.isScalarValue()) {
+        status.set(name, scalar(parser));
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return status;
+  }
+
+  /**
+   * The scalar at the parser's current token as a tree node, as a tree parse would build it (the mapper's own
+   * readValueAsTree would insist on the end of input after it).
+   */
+  private static JsonNode scalar(JsonParser parser) throws IOException {
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    return switch (parser.currentToken()) {
+      case VALUE_STRING -> nodes.textNode(parser.getText());
+      case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+        case INT -> nodes.numberNode(parser.getIntValue());
+        case LONG -> nodes.numberNode(parser.getLongValue());
+        default -> nodes.numberNode(parser.getBigIntegerValue());
+      };
+      case VALUE_NUMBER_FLOAT -> nodes.numberNode(parser.getDoubleValue());
+      case VALUE_TRUE -> nodes.booleanNode(true);
+      case VALUE_FALSE -> nodes.booleanNode(false);
+      default -> nodes.nullNode();
+    };
+  }
+
+  /** The first {@link #REQUEST_EXCERPT_BYTES} of a request too large to keep, redacted, as text. */
+  private static String excerpt(byte[] buf, int start, int length) {
+    byte[] kept = Redactor.redact(buf, start, Math.min(length, REQUEST_EXCERPT_BYTES));
+    return new String(kept, StandardCharsets.UTF_8);
   }
 
   private interface OutcomeAt {
@@ -173,13 +305,14 @@ public final class LogEntryParser {
     }
     Long nanos = Times.parseRfc3339(chosen);
     if (nanos == null) {
-      return ParseOutcome.deadLetter(DeadLetter.BAD_TIMESTAMP, "not an RFC 3339 timestamp: " + abbreviate(chosen));
+      return ParseOutcome.deadLetter(DeadLetter.BAD_TIMESTAMP, Times.problem(chosen));
     }
     return outcome.at(nanos);
   }
 
   static ClusterEvent toEvent(
-      JsonNode root, JsonNode payload, ClusterManagerMethod method, long timeNanos, String source) {
+      JsonNode root, JsonNode payload, ClusterManagerMethod method, long timeNanos, String source, byte[] buf,
+      int offset, int length) {
     JsonNode labels = Json.path(root, "resource", "labels");
     JsonNode auth = Json.field(payload, "authenticationInfo");
     String principal = Json.text(auth, "principalEmail");
@@ -190,8 +323,12 @@ public final class LogEntryParser {
     JsonNode status = Json.field(payload, "status");
     JsonNode request = Json.field(payload, "request");
     String logName = textOrNull(root.get("logName"));
+    String insertId = textOrNull(root.get("insertId"));
+    if (insertId == null || insertId.isEmpty()) {
+      insertId = rawInsertId(buf, offset, length);
+    }
     return new ClusterEvent(
-        textOrNull(root.get("insertId")),
+        insertId,
         logName,
         logType(logName),
         timeNanos,
@@ -218,6 +355,7 @@ public final class LogEntryParser {
         statusCode(status),
         Json.text(status, "message"),
         request == null ? null : SecretScrubber.scrub(request).toString(),
+        false,
         requestedMasterVersion(method.method(), request),
         rotateCredentials(method.method(), request),
         PostureControls.weakened(method.method(), request),
@@ -242,9 +380,47 @@ public final class LogEntryParser {
     return out;
   }
 
-  private static int statusCode(JsonNode status) {
+  /**
+   * {@code status.code}: absent (or JSON null) is OK (0). A code that is not a whole number in int range (4294967303,
+   * 1e400, 7.5, "DENIED") is {@link #UNKNOWN_CODE}: a failure of unknown kind rather than a success, because a
+   * number that does not fit must have been non-zero. Integral values in another form (7.0, "7") count as that code.
+   */
+  static int statusCode(JsonNode status) {
     JsonNode code = Json.field(status, "code");
-    return code != null && code.canConvertToInt() ? code.asInt() : 0;
+    if (code == null) {
+      return 0;
+    }
+    if (code.isIntegralNumber()) {
+      return code.canConvertToInt() ? code.intValue() : UNKNOWN_CODE;
+    }
+    if (code.isNumber()) {
+      double value = code.doubleValue();
+      return value == Math.rint(value) && value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE
+          ? (int) value
+          : UNKNOWN_CODE;
+    }
+    if (code.isTextual()) {
+      try {
+        return Integer.parseInt(code.textValue().trim());
+      } catch (NumberFormatException e) {
+        return UNKNOWN_CODE;
+      }
+    }
+    return code.isBoolean() || code.isContainerNode() ? UNKNOWN_CODE : 0;
+  }
+
+  /**
+   * The identity of an entry without an {@code insertId}: a hash of its raw bytes, so two different entries at one
+   * timestamp stay two while a replay of the same line is still one (SPEC §4 duplicates).
+   */
+  static String rawInsertId(byte[] buf, int offset, int length) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(buf, offset, length);
+      return "raw-sha256:" + HexFormat.of().formatHex(sha.digest(), 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
   }
 
   private static String requestedMasterVersion(String method, JsonNode request) {

@@ -6,27 +6,23 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Iterator;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Removes secrets from a logged request before it is copied anywhere: docs/rules.md says secrets in requests (SetMasterAuth
  * passwords, client keys) never reach events, findings or logs, so they must not leave the parser.
  *
- * <p>The value of every field with one of these names, at any depth and inside arrays, becomes the string
- * {@code "[REDACTED]"}: {@code password}, {@code clientKey}, {@code clientCertificate}, {@code privateKey},
- * {@code secret}, {@code token}, {@code key}. Names match case-insensitively and in snake_case ({@code client_key},
+ * <p>The value of every field with a secret name ({@link Redactor#SECRET_NAMES}, the one list the text redaction of
+ * dead letters and logs uses too: {@code password}, {@code clientKey}, {@code clientCertificate}, {@code privateKey},
+ * {@code secret}, {@code token}, {@code key}, ...), at any depth and inside arrays, becomes the string
+ * {@code "[REDACTED]"}. Names match case-insensitively and in snake_case ({@code client_key},
  * {@code private_key}, ...). Matching is on the whole name, not a part of it: names such as {@code keyName} (a KMS
  * key's resource name), {@code secretManagerConfig}, {@code clientCertificateConfig} or {@code clusterCaCertificate}
  * hold configuration or public data a responder needs. A secret field whose value is null or the empty string is
  * kept as is: it holds no secret, and it shows that a credential was cleared rather than set.
  */
 public final class SecretScrubber {
-  private static final String REDACTED = "[REDACTED]";
-
-  private static final Set<String> SECRET_NAMES =
-      Set.of("password", "clientkey", "clientcertificate", "privatekey", "secret", "token", "key");
+  private static final String REDACTED = Redactor.REDACTED;
 
   private SecretScrubber() {}
 
@@ -57,7 +53,7 @@ public final class SecretScrubber {
   }
 
   private static boolean isSecretName(String name) {
-    return SECRET_NAMES.contains(name.replace("_", "").toLowerCase(Locale.ROOT));
+    return Redactor.isSecretName(name);
   }
 
   private static boolean holdsValue(JsonNode value) {

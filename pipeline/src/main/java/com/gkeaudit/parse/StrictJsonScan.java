@@ -145,20 +145,20 @@ final class StrictJsonScan {
   /** The value of the member named by bytes [nameStart, nameEnd), read when it is one the scan reports. */
   private boolean member(Members members, int nameStart, int nameEnd, int depth) {
     if (members == Members.LOG_ENTRY) {
-      if (equalsAscii(nameStart, nameEnd, TIMESTAMP)) {
+      if (nameIs(nameStart, nameEnd, TIMESTAMP)) {
         timestamp = plainString();
         return timestamp != null;
       }
-      if (equalsAscii(nameStart, nameEnd, RECEIVE_TIMESTAMP)) {
+      if (nameIs(nameStart, nameEnd, RECEIVE_TIMESTAMP)) {
         receiveTimestamp = plainString();
         return receiveTimestamp != null;
       }
-      if (equalsAscii(nameStart, nameEnd, PROTO_PAYLOAD)) {
+      if (nameIs(nameStart, nameEnd, PROTO_PAYLOAD)) {
         // A repeated member replaces the earlier one in a tree parse: only the last protoPayload counts.
         serviceName = null;
         return pos < end && buf[pos] == '{' ? object(depth + 1, Members.PAYLOAD) : value(depth + 1);
       }
-    } else if (members == Members.PAYLOAD && equalsAscii(nameStart, nameEnd, SERVICE_NAME)) {
+    } else if (members == Members.PAYLOAD && nameIs(nameStart, nameEnd, SERVICE_NAME)) {
       if (pos < end && buf[pos] == '"') {
         serviceName = plainString();
         return serviceName != null;
@@ -367,6 +367,48 @@ final class StrictJsonScan {
       }
       pos++;
     }
+  }
+
+  /**
+   * Whether the name at bytes [from, to) is {@code word}. Names are compared as Jackson reads them: an escaped name
+   * such as {@code "service\u004eame"} is {@code serviceName} (it once made a ClusterManager entry look like another
+   * service's). Escapes in names are rare, so only a name with a backslash is decoded.
+   */
+  private boolean nameIs(int from, int to, byte[] word) {
+    for (int i = from; i < to; i++) {
+      if (buf[i] == '\\') {
+        return decodedName(from, to).equals(new String(word, StandardCharsets.US_ASCII));
+      }
+    }
+    return equalsAscii(from, to, word);
+  }
+
+  /** A name's text with its escapes decoded (already validated by {@link #string}); other bytes as Latin-1. */
+  private String decodedName(int from, int to) {
+    StringBuilder name = new StringBuilder(to - from);
+    for (int i = from; i < to; i++) {
+      char c = (char) (buf[i] & 0xFF);
+      if (c != '\\') {
+        name.append(c);
+        continue;
+      }
+      char e = (char) (buf[++i] & 0xFF);
+      if (e == 'u') {
+        name.append((char) Integer.parseInt(new String(buf, i + 1, 4, StandardCharsets.ISO_8859_1), 16));
+        i += 4;
+      } else {
+        name.append(
+            switch (e) {
+              case 'b' -> '\b';
+              case 'f' -> '\f';
+              case 'n' -> '\n';
+              case 'r' -> '\r';
+              case 't' -> '\t';
+              default -> e;
+            });
+      }
+    }
+    return name.toString();
   }
 
   private boolean equalsAscii(int from, int to, byte[] word) {

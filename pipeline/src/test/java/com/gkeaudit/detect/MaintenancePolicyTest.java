@@ -509,4 +509,48 @@ class MaintenancePolicyTest {
         copy.violation(Instant.parse("2024-12-22T03:00:00Z")),
         is(original.violation(Instant.parse("2024-12-22T03:00:00Z"))));
   }
+
+  /** Issue 13 item 12: FREQ=SECONDLY or MINUTELY from 1970 cost seconds per event; the iteration is bounded now. */
+  @Test
+  void subDailyRulesFrom1970AreCheapAndStillExact() {
+    String minutely =
+        """
+        {"window": {"recurringWindow": {"window": {"startTime": "1970-01-01T00:00:00Z", "endTime": "1970-01-01T00:00:20Z"},
+          "recurrence": "FREQ=MINUTELY;INTERVAL=7"}}}
+        """;
+    String secondly =
+        """
+        {"window": {"recurringWindow": {"window": {"startTime": "1970-01-01T00:00:00Z", "endTime": "1970-01-01T00:00:01Z"},
+          "recurrence": "FREQ=SECONDLY;INTERVAL=10"}}}
+        """;
+    long started = System.nanoTime();
+    // 2026-11-02T10:00:00Z is 29,893,560 minutes after the epoch, 4 more than a multiple of 7: 10:03 starts a window.
+    assertThat(violation(minutely, "2026-11-02T10:03:10Z"), is(none()));
+    assertThat(violation(minutely, "2026-11-02T10:03:30Z").isPresent(), is(true));
+    assertThat(violation(minutely, "2026-11-02T10:00:10Z").isPresent(), is(true));
+    assertThat(violation(secondly, "2026-11-02T10:00:00.500Z"), is(none()));
+    assertThat(violation(secondly, "2026-11-02T10:00:05Z").isPresent(), is(true));
+    assertThat((System.nanoTime() - started) / 1_000_000L < 2_000L, is(true));
+  }
+
+  /** Issue 13 item 2: a daily duration whose arithmetic overflowed is a reported problem, not a crash. */
+  @Test
+  void anOverflowingDailyDurationIsAProblemNotAnException() {
+    MaintenancePolicy policy = policy(
+        """
+        {"window": {"dailyMaintenanceWindow": {"startTime": "03:00", "duration": "PT2562047788015215H"}}}
+        """);
+    assertThat(policy.problem(), org.hamcrest.Matchers.containsString("not between 0 and 24 hours"));
+    assertThat(policy.violation(Instant.parse("2026-11-02T10:00:00Z")), is(none()));
+  }
+
+  @Test
+  void windowTimesOutsideTheAcceptedRangeAreAProblem() {
+    MaintenancePolicy policy = policy(
+        """
+        {"window": {"recurringWindow": {"window": {"startTime": "0001-01-01T00:00:00Z", "endTime": "9999-01-01T00:00:00Z"},
+          "recurrence": "FREQ=DAILY"}}}
+        """);
+    assertThat(policy.problem(), org.hamcrest.Matchers.containsString("outside the accepted range"));
+  }
 }

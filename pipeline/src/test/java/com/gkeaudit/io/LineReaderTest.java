@@ -98,4 +98,48 @@ class LineReaderTest {
     assertThat(oversized, contains("2:0123/16"));
     assertThat(records.size() + oversized.size(), is(3));
   }
+
+  /** Issue 13 item 12: a line of exactly the cap is a record with LF and CRLF alike, across read boundaries too. */
+  @Test
+  void aLineOfExactlyTheCapIsARecordWithLfAndCrlfAlike() throws IOException {
+    for (int chunk : new int[] {3, 1 << 16}) {
+      records.clear();
+      oversized.clear();
+      read("0123456789\n0123456789\r\n01234567890\r\n0123456789".getBytes(StandardCharsets.UTF_8), 10, chunk);
+      assertThat(records, contains("1:0123456789", "2:0123456789", "4:0123456789"));
+      assertThat(oversized, contains("3:0123/11"));
+    }
+  }
+
+  @Test
+  void aFailedReadKnowsTheLineAndOffsetWhereItStopped() throws IOException {
+    InputStream failing =
+        new ByteArrayInputStream("a\nbb\ncc".getBytes(StandardCharsets.UTF_8)) {
+          private int calls;
+
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            if (++calls > 1) {
+              throw new java.io.UncheckedIOException(new java.io.EOFException("truncated"));
+            }
+            return super.read(b, off, Math.min(len, 6));
+          }
+        };
+    LineReader reader = new LineReader(100, 4);
+    try {
+      reader.read(
+          failing,
+          new LineReader.Sink() {
+            @Override
+            public void record(byte[] buf, int offset, int length, long lineNumber) {}
+
+            @Override
+            public void oversized(byte[] prefix, int prefixLength, long fullLength, long lineNumber) {}
+          });
+    } catch (java.io.UncheckedIOException expected) {
+      // as a corrupt gzip stream does
+    }
+    assertThat(reader.linesRead(), is(2L));
+    assertThat(reader.bytesConsumed(), is(5L));
+  }
 }

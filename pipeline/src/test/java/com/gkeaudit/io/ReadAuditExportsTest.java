@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
 import java.util.zip.GZIPOutputStream;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.testing.PAssert;
@@ -78,5 +80,49 @@ class ReadAuditExportsTest {
     PAssert.thatSingleton(read.get(ParseRecords.EVENTS).setCoder(JsonCoder.of(ClusterEvent.class)).apply(Count.globally()))
         .isEqualTo(0L);
     pipeline.run().waitUntilFinish();
+  }
+
+  /** Issue 13 item 8: the unread rest of a truncated .gz is a record read and a dead letter saying where it stopped. */
+  @Test
+  void aTruncatedGzipIsARecordReadAndADeadLetterSayingWhereReadingStopped(TestPipeline pipeline, @TempDir Path dir)
+      throws IOException {
+    byte[] gzip;
+    try (var bytes = new java.io.ByteArrayOutputStream();
+        OutputStream out = new GZIPOutputStream(bytes)) {
+      for (int i = 0; i < 20_000; i++) {
+        out.write((KUBERNETES.replace("k1", "k" + i + "-" + Integer.toHexString(i * 7919)) + "\n")
+            .getBytes(StandardCharsets.UTF_8));
+      }
+      out.close();
+      gzip = bytes.toByteArray();
+    }
+    Files.write(dir.resolve("broken.json.gz"), java.util.Arrays.copyOf(gzip, gzip.length / 2));
+    PCollectionTuple read = pipeline.apply(ReadAuditExports.from(List.of(dir + "/*.gz")));
+    read.get(ParseRecords.EVENTS).setCoder(JsonCoder.of(ClusterEvent.class));
+    read.get(ParseRecords.CLOCK).setCoder(VarLongCoder.of());
+    PAssert.thatSingleton(
+            read.get(ParseRecords.DEAD_LETTERS)
+                .setCoder(JsonCoder.of(DeadLetter.class))
+                .apply(MapElements.into(TypeDescriptors.strings())
+                    .via(d -> d.reason() + " line=" + (d.lineNumber() != null) + " " + d.error().startsWith(
+                        "reading stopped at line " + d.lineNumber() + " (byte "))))
+        .isEqualTo(DeadLetter.UNREADABLE + " line=true true");
+    org.apache.beam.sdk.PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    long readCount = counter(result, "records_read");
+    long other = counter(result, "records_other_service");
+    long dead = counter(result, "records_dead_letter");
+    assertThat(dead, is(1L));
+    assertThat(readCount, is(other + dead));
+  }
+
+  private static long counter(org.apache.beam.sdk.PipelineResult result, String name) {
+    long total = 0;
+    for (var c : result.metrics().queryMetrics(org.apache.beam.sdk.metrics.MetricsFilter.builder().build()).getCounters()) {
+      if (c.getName().getName().equals(name)) {
+        total += c.getAttempted();
+      }
+    }
+    return total;
   }
 }
