@@ -53,6 +53,7 @@ public final class DetectFindings extends PTransform<PCollection<ClusterEvent>, 
         .and(inOrder(events, "MultiClusterChange", BurstRule.multiCluster(config)))
         .and(inOrder(events, "NewPrincipal", new NewPrincipalRule(config)))
         .and(inOrder(events, "VersionDowngrade", new VersionDowngradeRule(config)))
+        .and(inOrder(events, "Behaviour", BehaviourRules.all(config)))
         .apply("AllFindings", Flatten.pCollections())
         .apply("CountFindings", ParDo.of(new CountFn()))
         .setCoder(findingCoder);
