@@ -1234,7 +1234,7 @@ final class AuditPlan {
       Instant t1 = at(d9, 6, 30);
       reserve(sData, tfLabels, t1);
       Op auth = lro(tfLabels, Target.of(sData), "SetMasterAuth", request("SetMasterAuth", Target.of(sData),
-          "action", "GENERATE_PASSWORD", "update", o()), t1, 40, null, null);
+          "action", "SET_USERNAME", "update", o("username", "")), t1, 40, null, null);
       Map<String, Object> rare = finding("rare-method", "HIGH", sData, false, null, tfLabels.email, "SetMasterAuth",
           t1, List.of(auth.first.insertId), auth.first.insertId, "first SetMasterAuth after 7 SetLabels in 30 days");
       rare.put("details", lo("method", "SetMasterAuth"));

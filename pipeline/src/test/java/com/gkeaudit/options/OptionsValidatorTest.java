@@ -72,7 +72,7 @@ class OptionsValidatorTest {
   @Test
   void behaviouralRuleOptionsAreChecked() {
     String[] base = {"--inputFiles=x", "--outputDir=/tmp/out"};
-    validate(concat(base, "--rareMethodMinHistory=0", "--volumeMinChanges=0", "--volumeSigma=0", "--volumeSigma=2.5",
+    validate(concat(base, "--rareMethodMinHistory=0", "--volumeMinChanges=0", "--volumeSigma=2.5",
         "--volumeBaselineDays=1", "--escalationWindowMinutes=1"));
     assertThat(error(concat(base, "--rareMethodMinHistory=-1")), is("--rareMethodMinHistory must be zero or more, got -1"));
     assertThat(error(concat(base, "--volumeMinChanges=-3")), is("--volumeMinChanges must be zero or more, got -3"));
