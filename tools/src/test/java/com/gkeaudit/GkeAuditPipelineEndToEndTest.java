@@ -178,7 +178,9 @@ class GkeAuditPipelineEndToEndTest {
       }
     }
     assertThat(untrusted, hasItem("198.51.100.77"));
-    assertThat(untrusted.size(), is(1));
+    // and the stolen Terraform key used from curl (the unusual-client / unusual-source scenario)
+    assertThat(untrusted, hasItem("198.51.100.23"));
+    assertThat(untrusted.size(), is(2));
   }
 
   private static String describe(String rule, String severity, String eventTime, String cluster, String principal) {

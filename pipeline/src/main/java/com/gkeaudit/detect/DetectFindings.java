@@ -84,6 +84,7 @@ public final class DetectFindings extends PTransform<PCollection<ClusterEvent>, 
             .and(inOrder(events, "MultiClusterChange", BurstRule.multiCluster(config), hold, streaming, late))
             .and(inOrder(events, "NewPrincipal", new NewPrincipalRule(config), hold, streaming, late))
             .and(inOrder(events, "VersionDowngrade", new VersionDowngradeRule(config), hold, streaming, late))
+            .and(inOrder(events, "Behaviour", BehaviourRules.all(config), hold, streaming, late))
             .apply("AllFindings", Flatten.pCollections())
             .apply("CountFindings", ParDo.of(new CountFn()))
             .setCoder(findingCoder);

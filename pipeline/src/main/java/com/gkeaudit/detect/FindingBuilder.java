@@ -37,6 +37,7 @@ public final class FindingBuilder {
   private final List<ClusterEvent> evidence = new ArrayList<>();
   private final Map<String, Object> details = new TreeMap<>();
   private String discriminator = "";
+  private boolean alsoEscalated;
   private String description;
   private String remediation;
 
@@ -109,6 +110,15 @@ public final class FindingBuilder {
     return this;
   }
 
+  /**
+   * Raises severity (once) also when a cluster involved that is not among the evidence qualifies: principal-keyed
+   * findings whose evidence is one entry of many (SPEC §4 "any cluster involved").
+   */
+  public FindingBuilder alsoEscalatedBy(boolean anotherClusterQualifies) {
+    this.alsoEscalated = anotherClusterQualifies;
+    return this;
+  }
+
   /** Distinguishes findings that share rule, entry and time (e.g. two controls switched off by one request). */
   public FindingBuilder discriminator(String value) {
     this.discriminator = value;
@@ -133,10 +143,14 @@ public final class FindingBuilder {
       insertIds.add(event.insertId());
     }
     ClusterMetadata context = primary == null || clusterName == null ? null : primary.cluster();
+    Severity escalated = severity.escalatedFor(clusters, config);
+    if (alsoEscalated) {
+      escalated = severity.raised();
+    }
     return new Finding(
         findingId(insertIds),
         rule.id(),
-        severity.escalatedFor(clusters, config).name(),
+        escalated.name(),
         rule.title(),
         description,
         remediation,

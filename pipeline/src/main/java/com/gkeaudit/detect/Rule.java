@@ -75,7 +75,42 @@ public enum Rule {
       Severity.MEDIUM,
       "GKE API call from an untrusted network",
       List.of("unauthorized-access"),
-      List.of("T1078.004", "T1133"));
+      List.of("T1078.004", "T1133")),
+  UNUSUAL_CLIENT(
+      "unusual-client",
+      Severity.MEDIUM,
+      "Change from a client this principal has not used",
+      List.of("unauthorized-access"),
+      // Valid Accounts: Cloud Accounts; Use Alternate Authentication Material: Application Access Token (a stolen
+      // service-account key or token replayed from another tool).
+      List.of("T1078.004", "T1550.001")),
+  UNUSUAL_SOURCE(
+      "unusual-source",
+      Severity.HIGH,
+      "Service account used from a network it has not used",
+      List.of("unauthorized-access"),
+      List.of("T1078.004", "T1550.001")),
+  RARE_METHOD(
+      "rare-method",
+      Severity.MEDIUM,
+      "Change method this principal has not used",
+      List.of("unauthorized-access", "configuration-drift"),
+      // Valid Accounts: Cloud Accounts; Modify Cloud Compute Infrastructure.
+      List.of("T1078.004", "T1578")),
+  CHANGE_VOLUME_ANOMALY(
+      "change-volume-anomaly",
+      Severity.MEDIUM,
+      "Unusual number of changes in a day",
+      List.of("configuration-drift", "unauthorized-access"),
+      List.of("T1578", "T1078.004")),
+  DENIED_THEN_CHANGED(
+      "denied-then-changed",
+      Severity.HIGH,
+      "Change succeeded soon after a burst of denied calls",
+      List.of("unauthorized-access"),
+      // Valid Accounts: Cloud Accounts; Abuse Elevation Control Mechanism: Temporary Elevated Cloud Access (probing,
+      // then a change once a permission was obtained).
+      List.of("T1078.004", "T1548.005"));
 
   private final String id;
   private final Severity baseSeverity;

@@ -22,12 +22,69 @@ public record RuleConfig(
     List<String> trustedCidrs,
     String environmentLabel,
     Set<String> productionValues,
-    String criticalityLabel)
+    String criticalityLabel,
+    int rareMethodMinHistory,
+    int volumeMinChanges,
+    double volumeSigma,
+    int volumeBaselineDays,
+    int escalationWindowMinutes)
     implements Serializable {
+
+  /** SPEC §5b defaults of the behavioural rules' options. */
+  public static final int DEFAULT_RARE_METHOD_MIN_HISTORY = 5;
+  public static final int DEFAULT_VOLUME_MIN_CHANGES = 10;
+  public static final double DEFAULT_VOLUME_SIGMA = 3.0;
+  public static final int DEFAULT_VOLUME_BASELINE_DAYS = 14;
+  public static final int DEFAULT_ESCALATION_WINDOW_MINUTES = 60;
+
+  /** The SPEC §3 options, with the behavioural rules' (SPEC §5b) at their defaults. */
+  public RuleConfig(
+      int rotationMaxOpenHours,
+      int burstThreshold,
+      int burstWindowMinutes,
+      int deniedThreshold,
+      int deniedWindowMinutes,
+      int fanoutThreshold,
+      int fanoutWindowMinutes,
+      int principalLookbackDays,
+      int baselineDays,
+      List<String> trustedCidrs,
+      String environmentLabel,
+      Set<String> productionValues,
+      String criticalityLabel) {
+    this(
+        rotationMaxOpenHours, burstThreshold, burstWindowMinutes, deniedThreshold, deniedWindowMinutes,
+        fanoutThreshold, fanoutWindowMinutes, principalLookbackDays, baselineDays, trustedCidrs, environmentLabel,
+        productionValues, criticalityLabel, DEFAULT_RARE_METHOD_MIN_HISTORY, DEFAULT_VOLUME_MIN_CHANGES,
+        DEFAULT_VOLUME_SIGMA, DEFAULT_VOLUME_BASELINE_DAYS, DEFAULT_ESCALATION_WINDOW_MINUTES);
+  }
 
   /** docs/options.md defaults. */
   public static RuleConfig defaults() {
     return new RuleConfig(24, 4, 60, 5, 60, 5, 60, 30, 7, List.of(), "env", Set.of("prod", "production"), "criticality");
+  }
+
+  /** The same configuration with other options of the behavioural rules (SPEC §5b). */
+  public RuleConfig withBehaviour(
+      int rareMethodMinHistory,
+      int volumeMinChanges,
+      double volumeSigma,
+      int volumeBaselineDays,
+      int escalationWindowMinutes) {
+    return new RuleConfig(
+        rotationMaxOpenHours, burstThreshold, burstWindowMinutes, deniedThreshold, deniedWindowMinutes,
+        fanoutThreshold, fanoutWindowMinutes, principalLookbackDays, baselineDays, trustedCidrs, environmentLabel,
+        productionValues, criticalityLabel, rareMethodMinHistory, volumeMinChanges, volumeSigma, volumeBaselineDays,
+        escalationWindowMinutes);
+  }
+
+  /** The same configuration with another lookback and baseline (new-principal and the behavioural rules). */
+  public RuleConfig withHistory(int principalLookbackDays, int baselineDays) {
+    return new RuleConfig(
+        rotationMaxOpenHours, burstThreshold, burstWindowMinutes, deniedThreshold, deniedWindowMinutes,
+        fanoutThreshold, fanoutWindowMinutes, principalLookbackDays, baselineDays, trustedCidrs, environmentLabel,
+        productionValues, criticalityLabel, rareMethodMinHistory, volumeMinChanges, volumeSigma, volumeBaselineDays,
+        escalationWindowMinutes);
   }
 
   public static RuleConfig from(GkeAuditOptions options) {
@@ -47,14 +104,20 @@ public record RuleConfig(
         splitList(options.getProductionValues()).stream()
             .map(v -> v.toLowerCase(java.util.Locale.ROOT))
             .collect(Collectors.toUnmodifiableSet()),
-        options.getCriticalityLabel());
+        options.getCriticalityLabel(),
+        options.getRareMethodMinHistory(),
+        options.getVolumeMinChanges(),
+        options.getVolumeSigma(),
+        options.getVolumeBaselineDays(),
+        options.getEscalationWindowMinutes());
   }
 
   public RuleConfig withTrustedCidrs(List<String> cidrs) {
     return new RuleConfig(
         rotationMaxOpenHours, burstThreshold, burstWindowMinutes, deniedThreshold, deniedWindowMinutes,
         fanoutThreshold, fanoutWindowMinutes, principalLookbackDays, baselineDays, List.copyOf(cidrs),
-        environmentLabel, productionValues, criticalityLabel);
+        environmentLabel, productionValues, criticalityLabel, rareMethodMinHistory, volumeMinChanges, volumeSigma,
+        volumeBaselineDays, escalationWindowMinutes);
   }
 
   public static List<String> splitList(String commaSeparated) {
@@ -77,5 +140,9 @@ public record RuleConfig(
 
   long baselineNanos() {
     return baselineDays * Times.NANOS_PER_DAY;
+  }
+
+  long escalationWindowNanos() {
+    return escalationWindowMinutes * Times.NANOS_PER_MINUTE;
   }
 }

@@ -118,6 +118,42 @@ public interface GkeAuditOptions extends PubsubOptions {
   void setBaselineDays(Integer value);
 
   @Description(
+      "rare-method: successful changes a principal must have made in the lookback before a change method it has not "
+          + "used in that span is reported.")
+  @Default.Integer(5)
+  Integer getRareMethodMinHistory();
+
+  void setRareMethodMinHistory(Integer value);
+
+  @Description("change-volume-anomaly: a principal's daily changes must exceed at least this many.")
+  @Default.Integer(10)
+  Integer getVolumeMinChanges();
+
+  void setVolumeMinChanges(Integer value);
+
+  @Description(
+      "change-volume-anomaly: standard deviations above the principal's mean daily changes (over its baseline days) "
+          + "a day must exceed.")
+  @Default.Double(3.0)
+  Double getVolumeSigma();
+
+  void setVolumeSigma(Double value);
+
+  @Description("change-volume-anomaly: whole UTC days before the day that form a principal's baseline.")
+  @Default.Integer(14)
+  Integer getVolumeBaselineDays();
+
+  void setVolumeBaselineDays(Integer value);
+
+  @Description(
+      "denied-then-changed: minutes after a permission-denied-burst in which the principal's first successful "
+          + "change is reported.")
+  @Default.Integer(60)
+  Integer getEscalationWindowMinutes();
+
+  void setEscalationWindowMinutes(Integer value);
+
+  @Description(
       "Comma-separated trusted CIDRs (IPv4 and IPv6). Empty turns untrusted-source off. Caller IPs 'private' and "
           + "'gce-internal-ip' count as inside.")
   @Default.String("")

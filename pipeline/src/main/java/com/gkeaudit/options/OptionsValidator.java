@@ -69,6 +69,14 @@ public final class OptionsValidator {
     positive("--fanoutWindowMinutes", options.getFanoutWindowMinutes());
     positive("--principalLookbackDays", options.getPrincipalLookbackDays());
     nonNegative("--baselineDays", options.getBaselineDays());
+    nonNegative("--rareMethodMinHistory", options.getRareMethodMinHistory());
+    nonNegative("--volumeMinChanges", options.getVolumeMinChanges());
+    Double sigma = options.getVolumeSigma();
+    if (sigma == null || !Double.isFinite(sigma) || sigma < 0) {
+      throw new IllegalArgumentException("--volumeSigma must be a number zero or more, got " + sigma);
+    }
+    positive("--volumeBaselineDays", options.getVolumeBaselineDays());
+    positive("--escalationWindowMinutes", options.getEscalationWindowMinutes());
     positive("--dedupeHorizonHours", options.getDedupeHorizonHours());
     nonNegative("--keyShards", options.getKeyShards());
     nonNegative("--allowedLatenessMinutes", options.getAllowedLatenessMinutes());

@@ -175,6 +175,12 @@ final class ClusterEvents {
       return this;
     }
 
+    /** The caller-supplied user agent; null leaves it out of the entry. */
+    Builder agent(String userAgent) {
+      this.userAgent = userAgent;
+      return this;
+    }
+
     Builder at(Instant time) {
       this.time = time;
       return this;
@@ -305,7 +311,9 @@ final class ClusterEvents {
         if (callerIp != null) {
           metadataNode.put("callerIp", callerIp);
         }
-        metadataNode.put("callerSuppliedUserAgent", userAgent);
+        if (userAgent != null) {
+          metadataNode.put("callerSuppliedUserAgent", userAgent);
+        }
         metadataNode.putObject("requestAttributes");
         metadataNode.putObject("destinationAttributes");
         ObjectNode body = payload.putObject("request");

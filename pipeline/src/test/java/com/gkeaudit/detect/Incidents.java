@@ -32,6 +32,11 @@ final class Incidents {
 
   private static final String MALLORY = "mallory@example.com";
   private static final String UNTRUSTED_IP = "198.51.100.7";
+  static final String TERRAFORM_SA = "terraform@infra.iam.gserviceaccount.com";
+  static final String TERRAFORM_AGENT =
+      "Terraform/1.7.5 (+https://www.terraform.io) Terraform-Plugin-SDK/2.10.1 terraform-provider-google/5.22.0";
+  static final String LABELLER_SA = "labeller@ops.iam.gserviceaccount.com";
+  static final String DAVE = "dave@example.com";
 
   /** Production cluster with a weekend maintenance window, master 1.30.5 as of two days before T0. */
   static final ClusterEvents.Metadata PROD = metadata("c-prod")
@@ -64,7 +69,16 @@ final class Incidents {
     counts.put("outside-maintenance-window", 1);
     counts.put("version-downgrade", 1);
     counts.put("posture-weakened", 3);
-    counts.put("untrusted-source", 6);
+    // + the Terraform key used from 198.51.100.99, + Mallory's change after her burst
+    counts.put("untrusted-source", 8);
+    counts.put("unusual-client", 1);
+    counts.put("unusual-source", 1);
+    // The labeller's SetNetworkPolicy; and Alice (established since T0 - 9 days), once she has five changes in the
+    // lookback (SetLabels, three StartIPRotation, CompleteIPRotation), uses SetLegacyAbac, UpdateMaster and
+    // UpdateCluster for the first time.
+    counts.put("rare-method", 4);
+    counts.put("change-volume-anomaly", 1);
+    counts.put("denied-then-changed", 1);
     return counts;
   }
 
@@ -145,6 +159,32 @@ final class Incidents {
         """).at(at(13, 0)));
     entries.add(change("SetLabels").cluster("c-post").from("2001:db8::7").request("{}").at(at(13, 30)));
     entries.add(change("SetLabels").cluster("c-post").from("2001:db9::7").request("{}").at(at(14, 0)));
+
+    // Behavioural rules (SPEC §5b). A Terraform service account changes c-tf daily from inside the VPC, then its key
+    // is used once from curl at a network it never used: unusual-client, unusual-source (and untrusted-source).
+    for (int d = 9; d >= 1; d--) {
+      entries.add(change("SetLabels").cluster("c-tf").by(TERRAFORM_SA).agent(TERRAFORM_AGENT).from("private")
+          .request("{'resourceLabels': {'managed-by': 'terraform'}}").at(T0.minus(Duration.ofDays(d))));
+    }
+    entries.add(change("SetLabels").cluster("c-tf").by(TERRAFORM_SA).agent("curl/8.5.0").from("198.51.100.99")
+        .request("{'resourceLabels': {'x': 'y'}}").at(at(16, 0)));
+    // An automation account that only ever set labels calls SetNetworkPolicy for the first time: rare-method.
+    for (int d = 8; d >= 3; d--) {
+      entries.add(change("SetLabels").cluster("c-lab").by(LABELLER_SA).agent(TERRAFORM_AGENT).from("private")
+          .request("{'resourceLabels': {'cost-center': 'd" + d + "'}}").at(T0.minus(Duration.ofDays(d))));
+    }
+    entries.add(change("SetNetworkPolicy").cluster("c-lab").by(LABELLER_SA).agent(TERRAFORM_AGENT).from("private")
+        .request("{'networkPolicy': {'provider': 'CALICO', 'enabled': true}}").at(at(17, 0)));
+    // An engineer who makes one change a day makes eleven, 61 minutes apart (no change-burst): change-volume-anomaly
+    // at the eleventh.
+    for (int d = 9; d >= 1; d--) {
+      entries.add(change("SetLabels").cluster("c-vol").by(DAVE).request("{}").at(T0.minus(Duration.ofDays(d))));
+    }
+    for (int i = 0; i < 11; i++) {
+      entries.add(change("SetLabels").cluster("c-vol").by(DAVE).request("{}").at(at(0, 30 + 61 * i)));
+    }
+    // Mallory's denied burst (last denial at T0 + 1 h 40) is followed by a change that succeeds: denied-then-changed.
+    entries.add(change("SetLabels").cluster("c-den").by(MALLORY).from(UNTRUSTED_IP).request("{}").at(at(2, 10)));
 
     // Google's own work never triggers a rule.
     entries.add(internal("UpdateClusterInternal").cluster("c-rot").nodepool("default-pool").operationLast("operation-auto")

@@ -82,6 +82,7 @@ final class RuleRun {
     out.addAll(sequential(BurstRule.multiCluster(config), events));
     out.addAll(sequential(new NewPrincipalRule(config), events));
     out.addAll(sequential(new VersionDowngradeRule(config), events));
+    out.addAll(sequential(BehaviourRules.all(config), events));
     return out;
   }
 

@@ -69,6 +69,27 @@ class OptionsValidatorTest {
         is("--watchIntervalSeconds watches --inputFiles; a subscription is a stream already"));
   }
 
+  @Test
+  void behaviouralRuleOptionsAreChecked() {
+    String[] base = {"--inputFiles=x", "--outputDir=/tmp/out"};
+    validate(concat(base, "--rareMethodMinHistory=0", "--volumeMinChanges=0", "--volumeSigma=2.5",
+        "--volumeBaselineDays=1", "--escalationWindowMinutes=1"));
+    assertThat(error(concat(base, "--rareMethodMinHistory=-1")), is("--rareMethodMinHistory must be zero or more, got -1"));
+    assertThat(error(concat(base, "--volumeMinChanges=-3")), is("--volumeMinChanges must be zero or more, got -3"));
+    assertThat(error(concat(base, "--volumeSigma=-0.5")), is("--volumeSigma must be a number zero or more, got -0.5"));
+    assertThat(error(concat(base, "--volumeSigma=NaN")), is("--volumeSigma must be a number zero or more, got NaN"));
+    assertThat(error(concat(base, "--volumeBaselineDays=0")),
+        is("--volumeBaselineDays must be a positive whole number, got 0"));
+    assertThat(error(concat(base, "--escalationWindowMinutes=0")),
+        is("--escalationWindowMinutes must be a positive whole number, got 0"));
+  }
+
+  private static String[] concat(String[] base, String... more) {
+    String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
   private static void validate(String... args) {
     OptionsValidator.validate(PipelineOptionsFactory.fromArgs(args).as(GkeAuditOptions.class));
   }

@@ -75,7 +75,8 @@ class TemplateMetadataTest {
           Map.entry("environmentLabel", List.of("Env", "1env", "env:prod", "e".repeat(64))),
           Map.entry("criticalityLabel", List.of("Criticality", "_x")),
           Map.entry("productionValues", List.of("Prod", "prod,,production", "prod,")),
-          Map.entry("baselineDays", List.of("-1", "1.5", "07", "seven", "9999999")));
+          Map.entry("baselineDays", List.of("-1", "1.5", "07", "seven", "9999999")),
+          Map.entry("volumeSigma", List.of("-1", "1e3", "07", "NaN", "Infinity", "3.", ".5", "1.2345", "99999")));
 
   private static final List<String> WRONG_FOR_POSITIVE_NUMBER = List.of("0", "-1", "1.5", "1e3", "07", "x", "9999999");
 
@@ -181,7 +182,9 @@ class TemplateMetadataTest {
       assertEquals("BIGQUERY_TABLE", parameters.get(table).getParamType(), table);
     }
     for (Map.Entry<String, Method> option : options.entrySet()) {
-      boolean number = Integer.class.equals(option.getValue().getReturnType());
+      boolean number =
+          Integer.class.equals(option.getValue().getReturnType())
+              || Double.class.equals(option.getValue().getReturnType());
       ParameterMetadata p = parameters.get(option.getKey());
       if (p != null) {
         assertEquals(number, "NUMBER".equals(p.getParamType()), option.getKey() + ": NUMBER exactly for numbers");
@@ -322,6 +325,11 @@ class TemplateMetadataTest {
     Default.Integer integer = getter.getAnnotation(Default.Integer.class);
     if (integer != null) {
       return Integer.toString(integer.value());
+    }
+    Default.Double decimal = getter.getAnnotation(Default.Double.class);
+    if (decimal != null) {
+      // As a user would type it: 3, not 3.0.
+      return java.math.BigDecimal.valueOf(decimal.value()).stripTrailingZeros().toPlainString();
     }
     Default.String string = getter.getAnnotation(Default.String.class);
     if (string != null) {

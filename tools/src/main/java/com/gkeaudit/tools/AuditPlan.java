@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ final class AuditPlan {
 
   enum Tool {
     GCLOUD("v1"), GCLOUD_BETA("v1beta1"), GCLOUD_CI("v1"), TF_GOOGLE("v1"), TF_GOOGLE_BETA("v1beta1"),
-    CONSOLE("v1"), ROBOT(null);
+    CONSOLE("v1"), CURL("v1"), ROBOT(null);
 
     final String apiVersion;
 
@@ -331,6 +332,8 @@ final class AuditPlan {
       case TF_GOOGLE_BETA:
         return "google-api-go-client/0.5 Terraform/1.9.8 (+https://www.terraform.io) Terraform-Plugin-SDK/2.33.0"
             + " terraform-provider-google-beta/6.12.0,gzip(gfe)";
+      case CURL:
+        return "curl/8.5.0,gzip(gfe)";
       case CONSOLE:
         return "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko)"
             + " Chrome/130.0.0.0 Safari/537.36,gzip(gfe)";
@@ -626,10 +629,20 @@ final class AuditPlan {
     }
   }
 
+  /** Routine changes planned so far, by principal. */
+  private final Map<Principal, Integer> routineCount = new HashMap<>();
+
   private void routineChange(Fleet.Cluster c, Principal p, Instant at) {
     reserve(c, p, at);
     Target t = Target.of(c);
-    if (r.nextInt(3) == 0) {
+    // A principal's first two routine changes use both routine methods, so neither is ever a rare-method later
+    // (SPEC §5b: new once five changes are in the lookback); after that the mix is random.
+    int n = routineCount.merge(p, 1, Integer::sum);
+    boolean labels = r.nextInt(3) == 0;
+    if (n <= 2) {
+      labels = n == 2;
+    }
+    if (labels) {
       Map<String, Object> req = setLabels(c, "last-applied", "tf-" + GenUtil.hex(r, 7));
       if (r.nextBoolean()) {
         immediate(p, t, "SetLabels", req, at);
@@ -975,6 +988,21 @@ final class AuditPlan {
       incident("permission-denied-burst", "ci-deployer@ (staging CI) probes the prod project: ListClusters, "
           + "GetCluster, UpdateCluster opening 0.0.0.0/0 (denied, so no posture finding), SetLabels", List.of(f));
     }
+    // 3b. denied-then-changed: 28 minutes after its burst, the CI account's change succeeds
+    {
+      Instant t0 = at(d7, 10, 40);
+      reserve(sApps, ciDeployer, t0);
+      Op op = lro(ciDeployer, Target.of(sApps), "SetLabels", setLabels(sApps, "owner", "ci"), t0, 7, null, null);
+      Map<String, Object> f = finding("denied-then-changed", "HIGH", sApps, false, null, ciDeployer.email,
+          "SetLabels", t0, List.of(op.first.insertId), op.first.insertId,
+          "first successful change within 60 min after the permission-denied-burst finding (its finding_id in "
+              + "details.burst_finding_id)");
+      // staging-apps has its 7 days of history and ci-deployer never changed it: new-principal too.
+      Map<String, Object> np = finding("new-principal", "MEDIUM", sApps, false, null, ciDeployer.email, "SetLabels",
+          t0, List.of(op.first.insertId), op.first.insertId, "first change on staging-apps by ci-deployer");
+      incident("denied-then-changed", "ci-deployer@ succeeds on staging-apps 28 minutes after probing prod",
+          List.of(f, np));
+    }
     // 4. change-burst: terraform applies five changes on prod-payments in 41 minutes
     {
       Instant b0 = at(d7, 14, 0);
@@ -1134,7 +1162,14 @@ final class AuditPlan {
       Map<String, Object> f = finding("posture-weakened", "HIGH", sApps, false, null, bob.email, "SetLegacyAbac", t0,
           List.of(op.first.insertId), op.first.insertId, "SetLegacyAbac enabled: true (gcloud beta, v1beta1)");
       f.put("details", lo("control", "legacy_abac"));
-      incident("posture-legacy-abac", "bob enables legacy ABAC on staging-apps", List.of(f));
+      // Bob (established since day 0, well over five changes in the lookback) never called SetLegacyAbac before.
+      Map<String, Object> rare = finding("rare-method", "HIGH", sApps, false, null, bob.email, "SetLegacyAbac", t0,
+          List.of(op.first.insertId), op.first.insertId, "first SetLegacyAbac by bob in 30 days, after >= 5 changes");
+      rare.put("details", lo("method", "SetLegacyAbac"));
+      // Bob works in the console; this call is his first with gcloud (beta): unusual-client (a user: MEDIUM).
+      Map<String, Object> client = finding("unusual-client", "MEDIUM", sApps, false, null, bob.email,
+          "SetLegacyAbac", t0, List.of(op.first.insertId), op.first.insertId, "first gcloud call by bob in 30 days");
+      incident("posture-legacy-abac", "bob enables legacy ABAC on staging-apps", List.of(f, rare, client));
     }
     // 11b. posture-weakened: authorized networks opened to 0.0.0.0/0
     {
@@ -1167,6 +1202,70 @@ final class AuditPlan {
       incident("set-master-auth", "basic-auth password set on staging-data through an impersonated break-glass "
           + "account; only its request line carries the secret (see secret.insert_id)", List.of(np, pw));
       secretInsertId = op.first.insertId;
+    }
+    // 11d-f. Behavioural rules (SPEC §5b): a Terraform service account that labels staging-data every morning
+    {
+      Principal tfLabels = sa("terraform-labels@" + fleet.staging.id() + ".iam.gserviceaccount.com", "private",
+          Tool.TF_GOOGLE, null);
+      for (int d = 0; d <= 5; d++) {
+        Instant t = at(d, 6, 0);
+        reserve(sData, tfLabels, t);
+        immediate(tfLabels, Target.of(sData), "SetLabels", setLabels(sData, "labelled-on", "day-" + d), t);
+      }
+      // 11d. its key is used once from curl at a network it never used: unusual-client and unusual-source
+      Instant t0 = at(d8, 16, 0);
+      reserve(sData, tfLabels, t0);
+      Principal stolen = new Principal(tfLabels.email, tfLabels.subject, "198.51.100.23", Tool.CURL, null,
+          Duration.ZERO);
+      Op op = lro(stolen, Target.of(sData), "SetLabels", setLabels(sData, "pwned", "yes"), t0, 5, null, null);
+      String id = op.first.insertId;
+      Map<String, Object> client = finding("unusual-client", "HIGH", sData, false, null, tfLabels.email, "SetLabels",
+          t0, List.of(id), id, "a service account's Terraform key used from curl (HIGH for AUTOMATION)");
+      client.put("details", lo("family", "curl", "known", List.of("terraform")));
+      Map<String, Object> source = finding("unusual-source", "HIGH", sData, false, null, tfLabels.email,
+          "SetLabels", t0, List.of(id), id, "first call from 198.51.100.0/24 (it only ever called from private)");
+      source.put("details", lo("network", "198.51.100.0/24"));
+      Map<String, Object> outside = finding("untrusted-source", "MEDIUM", sData, false, null, tfLabels.email,
+          "SetLabels", t0, List.of(id), id, "198.51.100.23 is outside the trusted CIDRs");
+      outside.put("requires", "trustedCidrs");
+      incident("stolen-terraform-key", "terraform-labels@ (staging) key used from curl at a new network",
+          List.of(client, source, outside));
+      // 11e. the same account, which only ever set labels, calls SetMasterAuth for the first time: rare-method
+      Instant t1 = at(d9, 6, 30);
+      reserve(sData, tfLabels, t1);
+      Op auth = lro(tfLabels, Target.of(sData), "SetMasterAuth", request("SetMasterAuth", Target.of(sData),
+          "action", "SET_USERNAME", "update", o("username", "")), t1, 40, null, null);
+      Map<String, Object> rare = finding("rare-method", "HIGH", sData, false, null, tfLabels.email, "SetMasterAuth",
+          t1, List.of(auth.first.insertId), auth.first.insertId, "first SetMasterAuth after 7 SetLabels in 30 days");
+      rare.put("details", lo("method", "SetMasterAuth"));
+      incident("rare-method", "terraform-labels@ calls SetMasterAuth for the first time", List.of(rare));
+    }
+    // 11f. an engineer who makes one change a day makes 25 on day 9: change-volume-anomaly at the 11th
+    {
+      Principal dave = new Principal("dave@example.com", "user:dave@example.com", "203.0.113.31", Tool.GCLOUD, null,
+          Duration.ofMinutes(75));
+      for (int d = 0; d < d9; d++) {
+        Fleet.Cluster c = d % 2 == 0 ? core : pay;
+        Instant t = at(d, 6, 15);
+        reserve(c, dave, t);
+        immediate(dave, Target.of(c), "SetLabels", setLabels(c, "reviewed-by", "dave-" + d), t);
+      }
+      Map<String, Object> f = null;
+      for (int i = 0; i < 25; i++) {
+        Fleet.Cluster c = i % 2 == 0 ? core : pay;
+        Instant t = at(d9, 6, 0).plus(Duration.ofMinutes(34L * i));
+        reserve(c, dave, t);
+        // One entry each (operation first and last): SetLabels completes at once.
+        Op op = immediate(dave, Target.of(c), "SetLabels", setLabels(c, "sweep", "n" + i), t);
+        if (i == 10) {
+          f = finding("change-volume-anomaly", "MEDIUM", null, true, List.of(core, pay), dave.email, "SetLabels", t,
+              List.of(op.first.insertId), op.first.insertId,
+              "11th change of the UTC day; threshold max(10, 1 + 3 x 0) over 9 days of one change; prod -> HIGH");
+          f.put("details", lo("count", 11, "threshold", 10.0, "mean", 1.0, "stddev", 0.0,
+              "clusters", List.of(core.key(), pay.key())));
+        }
+      }
+      incident("change-volume-anomaly", "dave@ makes 25 changes on day 9 after one a day", List.of(f));
     }
     // 12. untrusted-source: an established admin from an outside address
     {

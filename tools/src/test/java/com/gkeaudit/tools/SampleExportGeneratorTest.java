@@ -112,7 +112,8 @@ class SampleExportGeneratorTest {
     }
     assertThat(bytes, lessThanOrEqualTo(4_000_000L));
     double k8sShare = (double) defaultRead.others.size() / defaultRead.total;
-    assertThat(k8sShare, greaterThanOrEqualTo(0.90));
+    // 0.89, not 0.90: the behavioural scenarios (SPEC §5b) add ~80 ClusterManager entries of history.
+    assertThat(k8sShare, greaterThanOrEqualTo(0.89));
     for (JsonNode e : defaultRead.others) {
       assertEquals("k8s.io", e.path("protoPayload").path("serviceName").asText());
       assertEquals("k8s_cluster", e.path("resource").path("type").asText());
@@ -261,7 +262,8 @@ class SampleExportGeneratorTest {
     }
     assertEquals(Set.of("ip-rotation-stalled", "credential-rotation-stalled", "operation-failed",
         "permission-denied-burst", "change-burst", "multi-cluster-change", "new-principal",
-        "outside-maintenance-window", "version-downgrade", "posture-weakened", "untrusted-source"), rules);
+        "outside-maintenance-window", "version-downgrade", "posture-weakened", "untrusted-source", "unusual-client",
+        "unusual-source", "rare-method", "change-volume-anomaly", "denied-then-changed"), rules);
   }
 
   @ParameterizedTest

@@ -28,11 +28,23 @@ import java.util.TreeMap;
  * that a generated export produces exactly the findings its expected.json lists, and nothing more. It is a test
  * oracle for the generator, not the pipeline's implementation.
  */
-final class SpecOracle {
+public final class SpecOracle {
 
-  record Finding(String rule, String severity, Instant eventTime, String project, String location, String cluster,
+  /**
+   * The options of the behavioural rules (SPEC §5b), which this oracle also reads with other values than the
+   * defaults; the rules of SPEC §5 keep their defaults here.
+   */
+  public record Behaviour(int lookbackDays, int baselineDays, int rareMethodMinHistory, int volumeMinChanges,
+      double volumeSigma, int volumeBaselineDays, int escalationWindowMinutes, int deniedThreshold,
+      int deniedWindowMinutes) {
+    public static Behaviour defaults() {
+      return new Behaviour(30, 7, 5, 10, 3.0, 14, 60, 5, 60);
+    }
+  }
+
+  public record Finding(String rule, String severity, Instant eventTime, String project, String location, String cluster,
       String principal, List<String> evidence) {
-    String key() {
+    public String key() {
       return rule + "|" + severity + "|" + eventTime + "|" + project + "|" + location + "|" + cluster + "|"
           + principal;
     }
@@ -62,6 +74,9 @@ final class SpecOracle {
     boolean last;
     JsonNode request;
     String callerIp;
+    String userAgent;
+    /** The principal the entry itself names (an operation's last entry names none). */
+    String ownPrincipal;
 
     String clusterKey() {
       return project + "/" + location + "/" + cluster;
@@ -94,13 +109,21 @@ final class SpecOracle {
   final Duration lookback = Duration.ofDays(30);
   final Duration baseline = Duration.ofDays(7);
   final List<String> trustedCidrs;
+  final Behaviour behaviour;
 
   final List<Ev> events = new ArrayList<>();
   final Map<String, ClusterMeta> meta = new HashMap<>();
   final Instant maxEventTime;
   final List<Finding> findings = new ArrayList<>();
 
-  SpecOracle(List<JsonNode> cmEntries, List<JsonNode> metadata, Instant maxEventTime, List<String> trustedCidrs) {
+  public SpecOracle(List<JsonNode> cmEntries, List<JsonNode> metadata, Instant maxEventTime,
+      List<String> trustedCidrs) {
+    this(cmEntries, metadata, maxEventTime, trustedCidrs, Behaviour.defaults());
+  }
+
+  public SpecOracle(List<JsonNode> cmEntries, List<JsonNode> metadata, Instant maxEventTime, List<String> trustedCidrs,
+      Behaviour behaviour) {
+    this.behaviour = behaviour;
     this.maxEventTime = maxEventTime;
     this.trustedCidrs = trustedCidrs;
     for (JsonNode a : metadata) {
@@ -144,6 +167,8 @@ final class SpecOracle {
       }
       ev.request = pp.get("request");
       ev.callerIp = pp.path("requestMetadata").path("callerIp").asText(null);
+      ev.userAgent = pp.path("requestMetadata").path("callerSuppliedUserAgent").asText(null);
+      ev.ownPrincipal = ev.principal;
       events.add(ev);
       if (ev.opId != null && ev.first) {
         firstByOp.put(ev.opId, ev);
@@ -211,14 +236,14 @@ final class SpecOracle {
     }
   }
 
-  private void emit(String rule, String base, Instant at, Ev ev, String principal, boolean principalKeyed,
+  void emit(String rule, String base, Instant at, Ev ev, String principal, boolean principalKeyed,
       Set<String> involved, List<String> evidence) {
     boolean esc = principalKeyed ? involved.stream().anyMatch(this::escalates) : escalates(ev.clusterKey());
     findings.add(new Finding(rule, raise(base, esc), at, principalKeyed ? null : ev.project,
         principalKeyed ? null : ev.location, principalKeyed ? null : ev.cluster, principal, evidence));
   }
 
-  List<Finding> run() {
+  public List<Finding> run() {
     rotations();
     operationFailed();
     bursts();
@@ -227,6 +252,7 @@ final class SpecOracle {
     versionDowngrade();
     posture();
     untrusted();
+    BehaviourOracle.run(this);
     return findings;
   }
 
@@ -314,7 +340,7 @@ final class SpecOracle {
   }
 
   /** Sliding window; a burst ends after a full window without a qualifying event. */
-  private static void slide(List<Ev> list, int n, Duration w, boolean distinctClusters, BurstSink sink) {
+  static void slide(List<Ev> list, int n, Duration w, boolean distinctClusters, BurstSink sink) {
     Deque<Ev> window = new ArrayDeque<>();
     boolean inBurst = false;
     Instant lastTs = null;
