@@ -20,6 +20,7 @@ import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.JsonCoder;
 import com.gkeaudit.options.GkeAuditOptions;
 import com.gkeaudit.options.OptionsValidator;
+import com.gkeaudit.options.RuleConfigs;
 import com.gkeaudit.parse.DedupeEntries;
 import java.io.IOException;
 import org.apache.beam.sdk.Pipeline;
@@ -111,7 +112,7 @@ public final class GkeAuditPipeline {
       options.as(DirectOptions.class).setBlockOnRun(false);
     }
     Pipeline pipeline = Pipeline.create(options);
-    RuleConfig config = RuleConfig.from(options);
+    RuleConfig config = RuleConfigs.from(options);
     int shards = keyShards(options);
 
     PCollectionTuple records =

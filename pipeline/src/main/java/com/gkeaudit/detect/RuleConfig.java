@@ -1,14 +1,17 @@
 package com.gkeaudit.detect;
 
 import com.gkeaudit.model.Times;
-import com.gkeaudit.options.GkeAuditOptions;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Rule thresholds and label conventions, passed into every rule (never read from globals). */
+/**
+ * Rule thresholds and label conventions, passed into every rule (never read from globals). Each component is the
+ * option of the same name (built by options.RuleConfigs; docs/options.md lists them): a new threshold is an option
+ * declaration, a component here, and its use in the rule.
+ */
 public record RuleConfig(
     int rotationMaxOpenHours,
     int burstThreshold,
@@ -24,38 +27,6 @@ public record RuleConfig(
     Set<String> productionValues,
     String criticalityLabel)
     implements Serializable {
-
-  /** SPEC §3 defaults. */
-  public static RuleConfig defaults() {
-    return new RuleConfig(24, 4, 60, 5, 60, 5, 60, 30, 7, List.of(), "env", Set.of("prod", "production"), "criticality");
-  }
-
-  public static RuleConfig from(GkeAuditOptions options) {
-    return new RuleConfig(
-        options.getRotationMaxOpenHours(),
-        options.getBurstThreshold(),
-        options.getBurstWindowMinutes(),
-        options.getDeniedThreshold(),
-        options.getDeniedWindowMinutes(),
-        options.getFanoutThreshold(),
-        options.getFanoutWindowMinutes(),
-        options.getPrincipalLookbackDays(),
-        options.getBaselineDays(),
-        splitList(options.getTrustedCidrs()),
-        options.getEnvironmentLabel(),
-        // Label values are compared lower-cased, so the option's values are too.
-        splitList(options.getProductionValues()).stream()
-            .map(v -> v.toLowerCase(java.util.Locale.ROOT))
-            .collect(Collectors.toUnmodifiableSet()),
-        options.getCriticalityLabel());
-  }
-
-  public RuleConfig withTrustedCidrs(List<String> cidrs) {
-    return new RuleConfig(
-        rotationMaxOpenHours, burstThreshold, burstWindowMinutes, deniedThreshold, deniedWindowMinutes,
-        fanoutThreshold, fanoutWindowMinutes, principalLookbackDays, baselineDays, List.copyOf(cidrs),
-        environmentLabel, productionValues, criticalityLabel);
-  }
 
   public static List<String> splitList(String commaSeparated) {
     if (commaSeparated == null) {

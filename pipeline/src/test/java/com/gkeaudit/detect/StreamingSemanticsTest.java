@@ -14,6 +14,7 @@ import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.JsonCoder;
+import com.gkeaudit.options.RuleConfigs;
 import com.gkeaudit.parse.DedupeEntries;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -153,7 +154,7 @@ class StreamingSemanticsTest {
         .deliver(lateChange, lateK8s)
         .end();
 
-    Outputs out = run(pipeline, stream, RuleConfig.defaults());
+    Outputs out = run(pipeline, stream, RuleConfigs.defaults());
     PAssert.that(out.deadLetters()).containsInAnyOrder(DeadLetter.LATE + " " + lateChange.line());
     PAssert.that(out.events()).containsInAnyOrder(insertIdOf(onTime));
     pipeline.run().waitUntilFinish();
@@ -168,7 +169,7 @@ class StreamingSemanticsTest {
 
     TestStream<StreamEntry> stream = new Stream().deliver(change, k8s).deliver(onTime).end();
 
-    Outputs out = run(pipeline, stream, RuleConfig.defaults());
+    Outputs out = run(pipeline, stream, RuleConfigs.defaults());
     PAssert.that(out.deadLetters()).empty();
     PAssert.that(out.events()).containsInAnyOrder(insertIdOf(onTime), insertIdOf(change));
     pipeline.run().waitUntilFinish();
@@ -228,18 +229,18 @@ class StreamingSemanticsTest {
   @ValueSource(strings = {"01234567", "76543210", "35240176", "61502734"})
   void arrivalOrderDoesNotChangeTheFindings(String order, TestPipeline pipeline) {
     List<Delivery> all = burstAndStalledRotation();
-    List<Finding> expected = reference(all, RuleConfig.defaults());
+    List<Finding> expected = reference(all, RuleConfigs.defaults());
     assertThat(Findings.ofRule(expected, Rule.CHANGE_BURST).size(), is(1));
     assertThat(Findings.ofRule(expected, Rule.IP_ROTATION_STALLED).size(), is(1));
 
-    PAssert.that(run(pipeline, arriving(all, order), RuleConfig.defaults()).findings())
+    PAssert.that(run(pipeline, arriving(all, order), RuleConfigs.defaults()).findings())
         .containsInAnyOrder(describeAll(expected));
     pipeline.run().waitUntilFinish();
   }
 
   // (c) Duplicates across redelivery.
 
-  private static final RuleConfig TRUSTING_OFFICE = RuleConfig.defaults().withTrustedCidrs(List.of("203.0.113.0/24"));
+  private static final RuleConfig TRUSTING_OFFICE = RuleConfigs.of("--trustedCidrs=203.0.113.0/24");
 
   @Test
   void anEntryDeliveredAgainUnderAnotherMessageIdAfterAWatermarkAdvanceIsOneEventAndOneFinding(
@@ -275,7 +276,7 @@ class StreamingSemanticsTest {
         .deliver(entry.redelivered("m3"))
         .end();
 
-    PAssert.that(run(pipeline, stream, RuleConfig.defaults()).events()).containsInAnyOrder(insertIdOf(entry));
+    PAssert.that(run(pipeline, stream, RuleConfigs.defaults()).events()).containsInAnyOrder(insertIdOf(entry));
     pipeline.run().waitUntilFinish();
   }
 
@@ -287,7 +288,7 @@ class StreamingSemanticsTest {
 
   @Test
   void aDeadlineBeyondTheLastEntryIsNotReportedWhenTheWatermarkGoesToInfinity(TestPipeline pipeline) {
-    List<Finding> expected = reference(List.of(ROTATION, K8S_AN_HOUR_LATER), RuleConfig.defaults());
+    List<Finding> expected = reference(List.of(ROTATION, K8S_AN_HOUR_LATER), RuleConfigs.defaults());
     assertThat(Findings.ofRule(expected, Rule.IP_ROTATION_STALLED).size(), is(0));
 
     TestStream<StreamEntry> stream = new Stream()
@@ -295,14 +296,14 @@ class StreamingSemanticsTest {
         .quietAfter(K8S_AN_HOUR_LATER.at())
         .end();
 
-    PAssert.that(run(pipeline, stream, RuleConfig.defaults()).findings()).containsInAnyOrder(describeAll(expected));
+    PAssert.that(run(pipeline, stream, RuleConfigs.defaults()).findings()).containsInAnyOrder(describeAll(expected));
     pipeline.run().waitUntilFinish();
   }
 
   @Test
   void aLaterEntryOfAnyServicePastTheDeadlineReportsItOnce(TestPipeline pipeline) {
     Delivery dayLater = Delivery.k8s(T0.plus(DAY).plus(Duration.ofMinutes(1)), "k8s-2");
-    List<Finding> expected = reference(List.of(ROTATION, K8S_AN_HOUR_LATER, dayLater), RuleConfig.defaults());
+    List<Finding> expected = reference(List.of(ROTATION, K8S_AN_HOUR_LATER, dayLater), RuleConfigs.defaults());
     List<Finding> stalled = Findings.ofRule(expected, Rule.IP_ROTATION_STALLED);
     assertThat(stalled.size(), is(1));
     assertThat(stalled.get(0).eventTimeNanos(), is(nanos(T0.plus(DAY))));
@@ -315,7 +316,7 @@ class StreamingSemanticsTest {
         .quietAfter(dayLater.at())
         .end();
 
-    PAssert.that(run(pipeline, stream, RuleConfig.defaults()).findings()).containsInAnyOrder(describeAll(expected));
+    PAssert.that(run(pipeline, stream, RuleConfigs.defaults()).findings()).containsInAnyOrder(describeAll(expected));
     pipeline.run().waitUntilFinish();
   }
 
@@ -338,7 +339,7 @@ class StreamingSemanticsTest {
     for (int i = 0; i < copies; i++) {
       expected.add(insertIdOf(entry));
     }
-    PAssert.that(run(pipeline, stream, RuleConfig.defaults(), org.joda.time.Duration.standardMinutes(horizonMinutes))
+    PAssert.that(run(pipeline, stream, RuleConfigs.defaults(), org.joda.time.Duration.standardMinutes(horizonMinutes))
         .events()).containsInAnyOrder(expected);
     pipeline.run().waitUntilFinish();
   }
