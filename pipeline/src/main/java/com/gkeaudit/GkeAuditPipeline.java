@@ -22,6 +22,7 @@ import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.JsonCoder;
 import com.gkeaudit.options.GkeAuditOptions;
 import com.gkeaudit.options.OptionsValidator;
+import com.gkeaudit.options.RuleConfigs;
 import com.gkeaudit.parse.DedupeEntries;
 import com.gkeaudit.suppress.SuppressFindings;
 import com.gkeaudit.suppress.Suppressions;
@@ -179,7 +180,7 @@ public final class GkeAuditPipeline {
       options.as(DirectOptions.class).setBlockOnRun(false);
     }
     Pipeline pipeline = Pipeline.create(options);
-    RuleConfig config = RuleConfig.from(options);
+    RuleConfig config = RuleConfigs.from(options);
     int shards = keyShards(options);
 
     PCollectionTuple records =

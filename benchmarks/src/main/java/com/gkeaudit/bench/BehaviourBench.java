@@ -7,6 +7,7 @@ import com.gkeaudit.detect.RuleConfig;
 import com.gkeaudit.detect.SequentialRule;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.JsonCoder;
+import com.gkeaudit.options.RuleConfigs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -45,7 +46,7 @@ public final class BehaviourBench {
     List<ClusterEvent> events = generate(principals, days, new SplittableRandom(42));
     events.sort(Comparator.comparingLong(ClusterEvent::timeNanos).thenComparing(ClusterEvent::insertId));
     System.out.printf(Locale.ROOT, "events: %,d (%d principals x %d days)%n", events.size(), principals, days);
-    RuleConfig config = RuleConfig.defaults();
+    RuleConfig config = RuleConfigs.defaults();
 
     run(new NewPrincipalRule(config), events); // warm-up
     run(BehaviourRules.all(config), events);

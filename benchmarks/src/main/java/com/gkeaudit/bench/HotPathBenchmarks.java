@@ -8,6 +8,7 @@ import com.gkeaudit.detect.RuleConfig;
 import com.gkeaudit.detect.SlidingBurst;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
+import com.gkeaudit.options.RuleConfigs;
 import com.gkeaudit.parse.LogEntryParser;
 import com.gkeaudit.parse.ParseOutcome;
 import java.io.IOException;
@@ -67,7 +68,7 @@ public class HotPathBenchmarks {
             created.projectId(), created.location(), created.clusterName(), null, "alice@example.com", List.of(),
             ClusterEvent.USER, "203.0.113.7", created.userAgent(), null, null, false, false, 0, null, "{}", false,
             null, null, List.of(), "bench", null);
-    RuleConfig config = RuleConfig.defaults();
+    RuleConfig config = RuleConfigs.defaults();
     changeBurst = BurstRule.changes(config);
     newPrincipal = new NewPrincipalRule(config);
     burstState = changeBurst.newState();

@@ -1,17 +1,17 @@
 package com.gkeaudit.options;
 
-import com.gkeaudit.detect.RuleConfig;
-import com.gkeaudit.detect.TrustedNetworks;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Pattern;
 
-/** Checks the options before anything runs; every problem is a one-line message (docs/options.md). */
+/**
+ * Checks the options before anything runs; every problem is a one-line message naming the option. Each option's own
+ * value is checked by the kind its {@link Parameter} declares; what involves several options (one input, outputs
+ * that can hold findings and dead letters) is checked here.
+ */
 public final class OptionsValidator {
-  private static final Pattern SUBSCRIPTION = Pattern.compile("projects/[^/]+/subscriptions/[^/]+");
-  private static final Pattern TOPIC = Pattern.compile("projects/[^/]+/topics/[^/]+");
-  private static final Pattern TABLE = Pattern.compile("[a-z0-9.:\\-]+[:.][A-Za-z0-9_]+\\.[A-Za-z0-9_$\\-]+");
-
   private OptionsValidator() {}
 
   /** Throws {@link IllegalArgumentException} naming the first bad option. */
@@ -28,25 +28,19 @@ public final class OptionsValidator {
           "exactly one input is required: --inputFiles or --inputSubscription (got "
               + (inputs.isEmpty() ? "none" : String.join(" and ", inputs)) + ")");
     }
-    if (notBlank(options.getInputSubscription())) {
-      if (!SUBSCRIPTION.matcher(options.getInputSubscription()).matches()) {
-        throw new IllegalArgumentException(
-            "--inputSubscription must look like projects/PROJECT/subscriptions/NAME, got '"
-                + options.getInputSubscription() + "'");
+    for (Method getter : declaredParameters()) {
+      Parameter parameter = getter.getAnnotation(Parameter.class);
+      Object value = read(getter, options);
+      if (value == null && !parameter.kind().paramType().equals("NUMBER")) {
+        continue;
       }
-    }
-    if (notBlank(options.getFindingsTopic()) && !TOPIC.matcher(options.getFindingsTopic()).matches()) {
-      throw new IllegalArgumentException(
-          "--findingsTopic must look like projects/PROJECT/topics/NAME, got '" + options.getFindingsTopic() + "'");
-    }
-    for (String[] table :
-        new String[][] {
-          {"--findingsTable", options.getFindingsTable()},
-          {"--eventsTable", options.getEventsTable()},
-          {"--deadLetterTable", options.getDeadLetterTable()}
-        }) {
-      if (notBlank(table[1]) && (!TABLE.matcher(table[1]).matches() || !beamAccepts(table[1]))) {
-        throw new IllegalArgumentException(table[0] + " must look like PROJECT:DATASET.TABLE, got '" + table[1] + "'");
+      String text = value == null ? null : value.toString();
+      if (value instanceof String && text.isBlank() && parameter.kind() != ParameterKind.LABEL_KEY) {
+        continue;
+      }
+      String problem = text == null ? "must be set" : parameter.kind().problem(text, parameter);
+      if (problem != null) {
+        throw new IllegalArgumentException("--" + optionName(getter) + (problem.startsWith("must") ? " " : ": ") + problem);
       }
     }
     // Without NDJSON files, the findings and the dead letters (unusable input, rows BigQuery rejects) each need a
@@ -60,68 +54,37 @@ public final class OptionsValidator {
             "an output for dead letters is required with BigQuery tables: --deadLetterTable or --outputDir");
       }
     }
-    positive("--rotationMaxOpenHours", options.getRotationMaxOpenHours());
-    positive("--burstThreshold", options.getBurstThreshold());
-    positive("--burstWindowMinutes", options.getBurstWindowMinutes());
-    positive("--deniedThreshold", options.getDeniedThreshold());
-    positive("--deniedWindowMinutes", options.getDeniedWindowMinutes());
-    positive("--fanoutThreshold", options.getFanoutThreshold());
-    positive("--fanoutWindowMinutes", options.getFanoutWindowMinutes());
-    positive("--principalLookbackDays", options.getPrincipalLookbackDays());
-    nonNegative("--baselineDays", options.getBaselineDays());
-    nonNegative("--rareMethodMinHistory", options.getRareMethodMinHistory());
-    nonNegative("--volumeMinChanges", options.getVolumeMinChanges());
-    Double sigma = options.getVolumeSigma();
-    if (sigma == null || !Double.isFinite(sigma) || sigma < 0) {
-      throw new IllegalArgumentException("--volumeSigma must be a number zero or more, got " + sigma);
-    }
-    positive("--volumeBaselineDays", options.getVolumeBaselineDays());
-    positive("--escalationWindowMinutes", options.getEscalationWindowMinutes());
-    positive("--dedupeHorizonHours", options.getDedupeHorizonHours());
-    nonNegative("--keyShards", options.getKeyShards());
-    nonNegative("--allowedLatenessMinutes", options.getAllowedLatenessMinutes());
-    positive("--idleWatermarkSeconds", options.getIdleWatermarkSeconds());
-    nonNegative("--watchIntervalSeconds", options.getWatchIntervalSeconds());
     if (options.getWatchIntervalSeconds() > 0 && !notBlank(options.getInputFiles())) {
       throw new IllegalArgumentException("--watchIntervalSeconds watches --inputFiles; a subscription is a stream already");
     }
-    nonNegative("--metadataRefreshMinutes", options.getMetadataRefreshMinutes());
-    positive("--outputFlushSeconds", options.getOutputFlushSeconds());
-    try {
-      TrustedNetworks.parse(RuleConfig.splitList(options.getTrustedCidrs()));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--trustedCidrs: " + e.getMessage());
-    }
-    for (String[] label :
-        new String[][] {
-          {"--environmentLabel", options.getEnvironmentLabel()},
-          {"--criticalityLabel", options.getCriticalityLabel()}
-        }) {
-      if (!notBlank(label[1])) {
-        throw new IllegalArgumentException(label[0] + " must not be empty");
+  }
+
+  /** The getters of {@link GkeAuditOptions} that declare a {@link Parameter}, in declaration order. */
+  public static List<Method> declaredParameters() {
+    List<Method> getters = new ArrayList<>();
+    for (Method method : GkeAuditOptions.class.getDeclaredMethods()) {
+      if (method.isAnnotationPresent(Parameter.class)) {
+        getters.add(method);
       }
     }
+    // getDeclaredMethods() has no defined order: list by section, then by name, so generated files are stable.
+    getters.sort(
+        Comparator.comparing((Method m) -> m.getAnnotation(Parameter.class).group())
+            .thenComparing(OptionsValidator::optionName));
+    return getters;
   }
 
-  /** The BigQuery sink parses the spec again: what it rejects must be rejected here, in one line. */
-  private static boolean beamAccepts(String table) {
+  /** The option's command-line name: the getter's name without {@code get}, first letter lower-cased. */
+  public static String optionName(Method getter) {
+    String name = getter.getName().replaceFirst("^(get|is)", "");
+    return Character.toLowerCase(name.charAt(0)) + name.substring(1);
+  }
+
+  private static Object read(Method getter, GkeAuditOptions options) {
     try {
-      org.apache.beam.sdk.io.gcp.bigquery.BigQueryHelpers.parseTableSpec(table);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private static void positive(String name, Integer value) {
-    if (value == null || value <= 0) {
-      throw new IllegalArgumentException(name + " must be a positive whole number, got " + value);
-    }
-  }
-
-  private static void nonNegative(String name, Integer value) {
-    if (value == null || value < 0) {
-      throw new IllegalArgumentException(name + " must be zero or more, got " + value);
+      return getter.invoke(options);
+    } catch (IllegalAccessException | InvocationTargetException e) {
+      throw new IllegalStateException("cannot read option " + getter.getName(), e);
     }
   }
 

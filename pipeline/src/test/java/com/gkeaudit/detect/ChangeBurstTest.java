@@ -16,13 +16,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** change-burst: at least burstThreshold (4) successful changes on one cluster within 60 minutes. */
 class ChangeBurstTest {
-  private static final RuleConfig CONFIG = RuleConfig.defaults();
+  private static final RuleConfig CONFIG = RuleConfigs.defaults();
   private static final long MINUTE = Times.NANOS_PER_MINUTE;
   private static final long WINDOW = 60 * MINUTE;
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * such days exist); fires at the change whose count first exceeds it, once per principal and day.
  */
 class ChangeVolumeRuleTest {
-  static final RuleConfig CONFIG = RuleConfig.defaults();
+  static final RuleConfig CONFIG = RuleConfigs.defaults();
   static final long DAY = Times.NANOS_PER_DAY;
   static final long MINUTE = Times.NANOS_PER_MINUTE;
   static final String BOB = "bob@example.com";
@@ -156,7 +157,8 @@ class ChangeVolumeRuleTest {
     events.addAll(changesOn(DAY0 + 6 * DAY, 14, 0));
     List<ClusterEvent> today = changesOn(DAY0 + 7 * DAY, 8, 0);
     events.addAll(today);
-    RuleConfig config = CONFIG.withBehaviour(5, 2, 1.0, 7, 60);
+    RuleConfig config = RuleConfigs.of(
+        "--volumeMinChanges=2", "--volumeSigma=1.0", "--volumeBaselineDays=7");
 
     List<Finding> findings = run(config, events);
 
@@ -173,7 +175,7 @@ class ChangeVolumeRuleTest {
   void baselineLongerThanTheVolumeBaselineNeverFires() {
     List<ClusterEvent> events = usualDays(14);
     events.addAll(changesOn(DAY0 + 14 * DAY, 40, 0));
-    assertThat(run(CONFIG.withHistory(30, 15), events), is(empty()));
+    assertThat(run(RuleConfigs.of("--baselineDays=15"), events), is(empty()));
   }
 
   @Test

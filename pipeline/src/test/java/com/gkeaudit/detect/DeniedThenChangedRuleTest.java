@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.is;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * its permission-denied-burst findings; once per burst; on the changed cluster; referencing the burst's finding_id.
  */
 class DeniedThenChangedRuleTest {
-  static final RuleConfig CONFIG = RuleConfig.defaults();
+  static final RuleConfig CONFIG = RuleConfigs.defaults();
   static final long MINUTE = Times.NANOS_PER_MINUTE;
   static final String MALLORY = "mallory@example.com";
 
@@ -116,8 +117,7 @@ class DeniedThenChangedRuleTest {
   @Test
   void overlappingWindowsGiveOneFindingPerBurst() {
     // Denied window 5 minutes, escalation 120: two bursts 30 minutes apart, then one change answers both.
-    RuleConfig config = new RuleConfig(24, 4, 60, 5, 5, 5, 60, 30, 7, List.of(), "env",
-        java.util.Set.of("prod", "production"), "criticality").withBehaviour(5, 10, 3, 14, 120);
+    RuleConfig config = RuleConfigs.of("--deniedWindowMinutes=5", "--escalationWindowMinutes=120");
     List<ClusterEvent> events = burst(nanos(T0));
     events.addAll(burst(nanos(T0) + 30 * MINUTE));
     events.add(changeAt("c1", nanos(T0) + 60 * MINUTE));

@@ -7,6 +7,7 @@ import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.JsonCoder;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,7 @@ class EarlyFindingsStreamTest {
     PCollection<String> rules =
         pipeline
             .apply("Events", stream)
-            .apply("Detect", DetectFindings.with(RuleConfig.defaults(), clock).withShards(2))
+            .apply("Detect", DetectFindings.with(RuleConfigs.defaults(), clock).withShards(2))
             .get(DetectFindings.FINDINGS)
             .apply(
                 "Panes",

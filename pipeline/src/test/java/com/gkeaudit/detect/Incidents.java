@@ -10,6 +10,7 @@ import static com.gkeaudit.detect.ClusterEvents.metadata;
 
 import com.gkeaudit.enrich.ClusterMetadata;
 import com.gkeaudit.model.ClusterEvent;
+import com.gkeaudit.options.RuleConfigs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 final class Incidents {
   static final String TRUSTED_CIDRS = "203.0.113.0/24,2001:db8::/32";
-  static final RuleConfig CONFIG = RuleConfig.defaults().withTrustedCidrs(RuleConfig.splitList(TRUSTED_CIDRS));
+  static final RuleConfig CONFIG = RuleConfigs.of("--trustedCidrs=" + TRUSTED_CIDRS);
   /** A SetMasterAuth password in the input that must never reach any output. */
   static final String SECRET = "hunter2-do-not-leak";
   static final Instant LAST_ENTRY = at(40, 0);

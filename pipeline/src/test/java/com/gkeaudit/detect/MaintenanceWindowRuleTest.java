@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.is;
 import com.gkeaudit.enrich.ClusterMetadata;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
+import com.gkeaudit.options.RuleConfigs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** outside-maintenance-window. */
 class MaintenanceWindowRuleTest {
-  private static final RuleConfig CONFIG = RuleConfig.defaults();
+  private static final RuleConfig CONFIG = RuleConfigs.defaults();
 
   /** Saturdays and Sundays 02:00-06:00 UTC from Saturday 2026-11-07, with a freeze over 2026-11-28..30. */
   private static final String WEEKEND_WINDOW_WITH_FREEZE = """

@@ -14,13 +14,14 @@ import static org.hamcrest.Matchers.nullValue;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** multi-cluster-change: one principal, successful changes on at least fanoutThreshold (5) distinct clusters in 60 minutes. */
 class MultiClusterChangeTest {
-  private static final RuleConfig CONFIG = RuleConfig.defaults();
+  private static final RuleConfig CONFIG = RuleConfigs.defaults();
   private static final String DEPLOYER = "deployer@fleet-proj.iam.gserviceaccount.com";
   private static final long MINUTE = Times.NANOS_PER_MINUTE;
   private static final long WINDOW = 60 * MINUTE;

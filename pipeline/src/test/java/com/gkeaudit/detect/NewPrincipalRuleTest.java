@@ -15,6 +15,7 @@ import static org.hamcrest.Matchers.is;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * days, once the cluster has 7 days of observed history (from its first ClusterManager entry of any kind).
  */
 class NewPrincipalRuleTest {
-  private static final RuleConfig CONFIG = RuleConfig.defaults();
+  private static final RuleConfig CONFIG = RuleConfigs.defaults();
   private static final String EVE = "eve@example.com";
   private static final long DAY = Times.NANOS_PER_DAY;
   private static final long BASELINE = 7 * DAY;

@@ -18,6 +18,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
+import com.gkeaudit.options.RuleConfigs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** operation-failed: joined LROs, orphan lasts, one-entry operations and synchronous failures. */
 class OperationFailedRuleTest {
-  private static final RuleConfig CONFIG = RuleConfig.defaults();
+  private static final RuleConfig CONFIG = RuleConfigs.defaults();
   private static final String OP = "operation-1731232800000-5c1e2a";
 
   /** Operation-keyed rule for LRO entries, plus the per-entry rules for synchronous ones, as DetectFindings runs them. */

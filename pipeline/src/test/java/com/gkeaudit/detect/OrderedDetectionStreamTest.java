@@ -10,6 +10,7 @@ import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.JsonCoder;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -102,7 +103,7 @@ class OrderedDetectionStreamTest {
     ClusterEvent stalled = change("StartIPRotation").cluster("c2").request("{}").at(T0).build();
     List<ClusterEvent> inEventTime = List.of(earlier, start, stalled, complete);
     long clock = nanos(T0) + 30 * HOUR;
-    List<Finding> expected = RuleRun.catalogue(RuleConfig.defaults(), inEventTime, clock);
+    List<Finding> expected = RuleRun.catalogue(RuleConfigs.defaults(), inEventTime, clock);
     // Only c2's rotation is stalled: the reference is not empty and does not report c1.
     assertThat(expected.size(), is(1));
     assertThat(expected.get(0).clusterName(), is("c2"));
@@ -118,7 +119,7 @@ class OrderedDetectionStreamTest {
         .advanceWatermarkTo(Times.toJoda(nanos(T0) + HOUR))
         .advanceWatermarkToInfinity();
 
-    PAssert.that(detect(pipeline, stream, RuleConfig.defaults(), List.of(clock)))
+    PAssert.that(detect(pipeline, stream, RuleConfigs.defaults(), List.of(clock)))
         .containsInAnyOrder(describeAll(expected));
     pipeline.run().waitUntilFinish();
   }
@@ -150,7 +151,7 @@ class OrderedDetectionStreamTest {
     for (int i = 0; i < 6; i++) {
       events.add(change("SetLabels").request("{}").at(T0.plus(Duration.ofMinutes(10L * i))).build());
     }
-    List<Finding> expected = RuleRun.catalogue(RuleConfig.defaults(), events, maxTime(events));
+    List<Finding> expected = RuleRun.catalogue(RuleConfigs.defaults(), events, maxTime(events));
     assertThat(Findings.ofRule(expected, Rule.CHANGE_BURST).size(), is(1));
     assertThat(expected.get(0).eventTimeNanos(), is(nanos(T0) + 30 * Times.NANOS_PER_MINUTE));
 
@@ -158,7 +159,7 @@ class OrderedDetectionStreamTest {
     List<ClusterEvent> arrival = List.of(events.get(3), events.get(5), events.get(4), events.get(2), events.get(0),
         events.get(1));
 
-    PAssert.that(detect(pipeline, arriving(arrival, arrival.size()), RuleConfig.defaults(), List.of(maxTime(events))))
+    PAssert.that(detect(pipeline, arriving(arrival, arrival.size()), RuleConfigs.defaults(), List.of(maxTime(events))))
         .containsInAnyOrder(describeAll(expected));
     pipeline.run().waitUntilFinish();
   }
@@ -182,11 +183,11 @@ class OrderedDetectionStreamTest {
         .addElements(TimestampedValue.of(ROTATION_C2, Times.toJoda(ROTATION_C2.timeNanos())))
         .addElements(TimestampedValue.of(ROTATION_C1, Times.toJoda(ROTATION_C1.timeNanos())))
         .advanceWatermarkToInfinity();
-    return detect(pipeline, stream, RuleConfig.defaults(), clock);
+    return detect(pipeline, stream, RuleConfigs.defaults(), clock);
   }
 
   private static String stalledAt(long deadline, String cluster, ClusterEvent start) {
-    List<Finding> all = RuleRun.sequential(new RotationRule(RuleConfig.defaults()), List.of(start));
+    List<Finding> all = RuleRun.sequential(new RotationRule(RuleConfigs.defaults()), List.of(start));
     assertThat(all.size(), is(1));
     assertThat(all.get(0).eventTimeNanos(), is(deadline));
     assertThat(all.get(0).clusterName(), is(cluster));

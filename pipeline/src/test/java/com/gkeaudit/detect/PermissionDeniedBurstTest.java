@@ -15,13 +15,14 @@ import static org.hamcrest.Matchers.nullValue;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** permission-denied-burst: at least deniedThreshold (5) denied calls by one principal within 60 minutes. */
 class PermissionDeniedBurstTest {
-  private static final RuleConfig CONFIG = RuleConfig.defaults();
+  private static final RuleConfig CONFIG = RuleConfigs.defaults();
   private static final String MALLORY = "mallory@example.com";
   private static final long MINUTE = Times.NANOS_PER_MINUTE;
   private static final long WINDOW = 60 * MINUTE;

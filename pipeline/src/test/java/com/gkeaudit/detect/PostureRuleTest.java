@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.not;
 
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
+import com.gkeaudit.options.RuleConfigs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** posture-weakened: one finding per control a successful change switches off. */
 class PostureRuleTest {
-  private static final RuleConfig CONFIG = RuleConfig.defaults();
+  private static final RuleConfig CONFIG = RuleConfigs.defaults();
 
   private static final String OPEN_TO_INTERNET_AND_NO_LOGGING = """
       {'update': {

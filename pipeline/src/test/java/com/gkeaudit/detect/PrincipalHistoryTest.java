@@ -16,6 +16,7 @@ import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.JsonCoder;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * lookback, never by the number of entries, and is released once they leave it.
  */
 class PrincipalHistoryTest {
-  static final RuleConfig CONFIG = RuleConfig.defaults();
+  static final RuleConfig CONFIG = RuleConfigs.defaults();
   static final long DAY = Times.NANOS_PER_DAY;
   static final String SA = "busy@proj.iam.gserviceaccount.com";
 

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.is;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * in the preceding 30 days, when it made at least 5 successful changes in that span.
  */
 class RareMethodRuleTest {
-  static final RuleConfig CONFIG = RuleConfig.defaults();
+  static final RuleConfig CONFIG = RuleConfigs.defaults();
   static final long DAY = Times.NANOS_PER_DAY;
   static final String SA = "labeller@proj.iam.gserviceaccount.com";
 
@@ -142,6 +143,6 @@ class RareMethodRuleTest {
     List<ClusterEvent> events = labelDays(0, 2);
     events.add(changeBy("SetMasterAuth", nanos(T0) + 8 * DAY));
     assertThat(run(CONFIG, events), is(empty()));
-    assertThat(run(CONFIG.withBehaviour(2, 10, 3, 14, 60), events), hasSize(1));
+    assertThat(run(RuleConfigs.of("--rareMethodMinHistory=2"), events), hasSize(1));
   }
 }

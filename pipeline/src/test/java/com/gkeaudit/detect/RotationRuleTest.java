@@ -13,15 +13,15 @@ import static org.hamcrest.Matchers.is;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** ip-rotation-stalled and credential-rotation-stalled. */
 class RotationRuleTest {
-  private static final RuleConfig CONFIG = RuleConfig.defaults();
+  private static final RuleConfig CONFIG = RuleConfigs.defaults();
   private static final long LIMIT = 24 * Times.NANOS_PER_HOUR;
 
   private static ClusterEvents.Builder startIpRotation() {
@@ -111,8 +111,7 @@ class RotationRuleTest {
 
   @Test
   void limitComesFromRotationMaxOpenHours() {
-    RuleConfig twoDays =
-        new RuleConfig(48, 4, 60, 5, 60, 5, 60, 30, 7, List.of(), "env", Set.of("prod", "production"), "criticality");
+    RuleConfig twoDays = RuleConfigs.of("--rotationMaxOpenHours=48");
     List<ClusterEvent> events =
         List.of(startIpRotation().build(), completeRotation(T0.plus(Duration.ofHours(30))).build());
 

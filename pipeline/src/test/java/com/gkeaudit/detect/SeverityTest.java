@@ -5,16 +5,16 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import com.gkeaudit.enrich.ClusterMetadata;
+import com.gkeaudit.options.RuleConfigs;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** docs/rules.md severity: the base, raised one level for a production or high/critical cluster. */
 class SeverityTest {
-  private static final RuleConfig CONFIG = RuleConfig.defaults();
+  private static final RuleConfig CONFIG = RuleConfigs.defaults();
 
   private static Severity escalated(Severity base, ClusterMetadata... clusters) {
     return base.escalatedFor(Arrays.asList(clusters), CONFIG);
@@ -63,7 +63,8 @@ class SeverityTest {
 
   @Test
   void labelKeysAndProductionValuesComeFromTheConfig() {
-    RuleConfig custom = new RuleConfig(24, 4, 60, 5, 60, 5, 60, 30, 7, List.of(), "stage", Set.of("live"), "tier");
+    RuleConfig custom =
+        RuleConfigs.of("--environmentLabel=stage", "--productionValues=live", "--criticalityLabel=tier");
 
     assertThat(Severity.LOW.escalatedFor(List.of(metadata("c1").label("stage", "live").build()), custom),
         is(Severity.MEDIUM));

@@ -14,6 +14,7 @@ import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.JsonCoder;
+import com.gkeaudit.options.RuleConfigs;
 import com.gkeaudit.parse.DedupeEntries;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -165,7 +166,7 @@ class StreamingSemanticsTest {
     Delivery lateAbac =
         Delivery.of(change("SetLegacyAbac").request("{'enabled': true}"), T0, "m2").arrivingLate();
     Delivery lateK8s = Delivery.k8s(T0.plus(Duration.ofMinutes(10)), "m3").arrivingLate();
-    List<Finding> reference = reference(List.of(lateAbac), RuleConfig.defaults());
+    List<Finding> reference = reference(List.of(lateAbac), RuleConfigs.defaults());
     List<Finding> posture = Findings.ofRule(reference, Rule.POSTURE_WEAKENED);
     assertThat(posture.size(), is(1));
 
@@ -177,7 +178,7 @@ class StreamingSemanticsTest {
         .deliver(lateAbac, lateK8s)
         .end();
 
-    Outputs out = run(pipeline, stream, RuleConfig.defaults());
+    Outputs out = run(pipeline, stream, RuleConfigs.defaults());
     String logName = ClusterEvents.json(lateAbac.line()).get("logName").asText();
     PAssert.that(out.deadLetters())
         .containsInAnyOrder(DeadLetter.LATE + " entry " + logName + " " + insertIdOf(lateAbac));
@@ -197,7 +198,7 @@ class StreamingSemanticsTest {
     Delivery straggler = Delivery.of(change("SetLabels").request("{}"), T0.plus(Duration.ofMinutes(22)), "late-one");
     List<Delivery> all = new ArrayList<>(changes);
     all.add(straggler);
-    List<Finding> expected = reference(all, RuleConfig.defaults());
+    List<Finding> expected = reference(all, RuleConfigs.defaults());
     assertThat(Findings.ofRule(expected, Rule.CHANGE_BURST).size(), is(1));
 
     TestStream<StreamEntry> stream = new Stream()
@@ -206,7 +207,7 @@ class StreamingSemanticsTest {
         .deliver(straggler)
         .end();
 
-    Outputs out = run(pipeline, stream, RuleConfig.defaults());
+    Outputs out = run(pipeline, stream, RuleConfigs.defaults());
     PAssert.that(out.findings()).containsInAnyOrder(describeAll(expected));
     PAssert.that(out.deadLetters()).empty();
     pipeline.run().waitUntilFinish();
@@ -221,7 +222,7 @@ class StreamingSemanticsTest {
 
     TestStream<StreamEntry> stream = new Stream().deliver(change, k8s).deliver(onTime).end();
 
-    Outputs out = run(pipeline, stream, RuleConfig.defaults());
+    Outputs out = run(pipeline, stream, RuleConfigs.defaults());
     PAssert.that(out.deadLetters()).empty();
     PAssert.that(out.events()).containsInAnyOrder(insertIdOf(onTime), insertIdOf(change));
     pipeline.run().waitUntilFinish();
@@ -281,18 +282,18 @@ class StreamingSemanticsTest {
   @ValueSource(strings = {"01234567", "76543210", "35240176", "61502734"})
   void arrivalOrderDoesNotChangeTheFindings(String order, TestPipeline pipeline) {
     List<Delivery> all = burstAndStalledRotation();
-    List<Finding> expected = reference(all, RuleConfig.defaults());
+    List<Finding> expected = reference(all, RuleConfigs.defaults());
     assertThat(Findings.ofRule(expected, Rule.CHANGE_BURST).size(), is(1));
     assertThat(Findings.ofRule(expected, Rule.IP_ROTATION_STALLED).size(), is(1));
 
-    PAssert.that(run(pipeline, arriving(all, order), RuleConfig.defaults()).findings())
+    PAssert.that(run(pipeline, arriving(all, order), RuleConfigs.defaults()).findings())
         .containsInAnyOrder(describeAll(expected));
     pipeline.run().waitUntilFinish();
   }
 
   // (c) Duplicates across redelivery.
 
-  private static final RuleConfig TRUSTING_OFFICE = RuleConfig.defaults().withTrustedCidrs(List.of("203.0.113.0/24"));
+  private static final RuleConfig TRUSTING_OFFICE = RuleConfigs.of("--trustedCidrs=203.0.113.0/24");
 
   @Test
   void anEntryDeliveredAgainUnderAnotherMessageIdAfterAWatermarkAdvanceIsOneEventAndOneFinding(
@@ -328,7 +329,7 @@ class StreamingSemanticsTest {
         .deliver(entry.redelivered("m3"))
         .end();
 
-    PAssert.that(run(pipeline, stream, RuleConfig.defaults()).events()).containsInAnyOrder(insertIdOf(entry));
+    PAssert.that(run(pipeline, stream, RuleConfigs.defaults()).events()).containsInAnyOrder(insertIdOf(entry));
     pipeline.run().waitUntilFinish();
   }
 
@@ -340,7 +341,7 @@ class StreamingSemanticsTest {
 
   @Test
   void aDeadlineBeyondTheLastEntryIsNotReportedWhenTheWatermarkGoesToInfinity(TestPipeline pipeline) {
-    List<Finding> expected = reference(List.of(ROTATION, K8S_AN_HOUR_LATER), RuleConfig.defaults());
+    List<Finding> expected = reference(List.of(ROTATION, K8S_AN_HOUR_LATER), RuleConfigs.defaults());
     assertThat(Findings.ofRule(expected, Rule.IP_ROTATION_STALLED).size(), is(0));
 
     TestStream<StreamEntry> stream = new Stream()
@@ -348,14 +349,14 @@ class StreamingSemanticsTest {
         .quietAfter(K8S_AN_HOUR_LATER.at())
         .end();
 
-    PAssert.that(run(pipeline, stream, RuleConfig.defaults()).findings()).containsInAnyOrder(describeAll(expected));
+    PAssert.that(run(pipeline, stream, RuleConfigs.defaults()).findings()).containsInAnyOrder(describeAll(expected));
     pipeline.run().waitUntilFinish();
   }
 
   @Test
   void aLaterEntryOfAnyServicePastTheDeadlineReportsItOnce(TestPipeline pipeline) {
     Delivery dayLater = Delivery.k8s(T0.plus(DAY).plus(Duration.ofMinutes(1)), "k8s-2");
-    List<Finding> expected = reference(List.of(ROTATION, K8S_AN_HOUR_LATER, dayLater), RuleConfig.defaults());
+    List<Finding> expected = reference(List.of(ROTATION, K8S_AN_HOUR_LATER, dayLater), RuleConfigs.defaults());
     List<Finding> stalled = Findings.ofRule(expected, Rule.IP_ROTATION_STALLED);
     assertThat(stalled.size(), is(1));
     assertThat(stalled.get(0).eventTimeNanos(), is(nanos(T0.plus(DAY))));
@@ -368,7 +369,7 @@ class StreamingSemanticsTest {
         .quietAfter(dayLater.at())
         .end();
 
-    PAssert.that(run(pipeline, stream, RuleConfig.defaults()).findings()).containsInAnyOrder(describeAll(expected));
+    PAssert.that(run(pipeline, stream, RuleConfigs.defaults()).findings()).containsInAnyOrder(describeAll(expected));
     pipeline.run().waitUntilFinish();
   }
 
@@ -391,7 +392,7 @@ class StreamingSemanticsTest {
     for (int i = 0; i < copies; i++) {
       expected.add(insertIdOf(entry));
     }
-    PAssert.that(run(pipeline, stream, RuleConfig.defaults(), org.joda.time.Duration.standardMinutes(horizonMinutes))
+    PAssert.that(run(pipeline, stream, RuleConfigs.defaults(), org.joda.time.Duration.standardMinutes(horizonMinutes))
         .events()).containsInAnyOrder(expected);
     pipeline.run().waitUntilFinish();
   }

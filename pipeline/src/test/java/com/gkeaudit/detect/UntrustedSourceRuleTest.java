@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.is;
 
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
+import com.gkeaudit.options.RuleConfigs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** untrusted-source: successful changes and denied calls from outside trustedCidrs. */
 class UntrustedSourceRuleTest {
   private static final RuleConfig TRUSTING_OFFICE_AND_VPN =
-      RuleConfig.defaults().withTrustedCidrs(List.of("203.0.113.0/24", "2001:db8::/32"));
+      RuleConfigs.of("--trustedCidrs=203.0.113.0/24,2001:db8::/32");
 
   private static List<Finding> run(RuleConfig config, ClusterEvent event) {
     return Findings.ofRule(RuleRun.perEvent(config, List.of(event)), Rule.UNTRUSTED_SOURCE);
@@ -88,8 +89,8 @@ class UntrustedSourceRuleTest {
 
   @Test
   void offWhenNoTrustedCidrsAreSet() {
-    assertThat(run(RuleConfig.defaults(), labelsFrom("198.51.100.7")), is(empty()));
-    assertThat(run(RuleConfig.defaults(), call("GetCluster").from("198.51.100.7").denied().build()), is(empty()));
+    assertThat(run(RuleConfigs.defaults(), labelsFrom("198.51.100.7")), is(empty()));
+    assertThat(run(RuleConfigs.defaults(), call("GetCluster").from("198.51.100.7").denied().build()), is(empty()));
   }
 
   @Test

@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.is;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * is not unknown and occurs in none of its entries of the preceding 30 days.
  */
 class UnusualClientRuleTest {
-  static final RuleConfig CONFIG = RuleConfig.defaults();
+  static final RuleConfig CONFIG = RuleConfigs.defaults();
   static final long DAY = Times.NANOS_PER_DAY;
   static final String SA = "terraform@proj.iam.gserviceaccount.com";
   static final String BOB = "bob@example.com";

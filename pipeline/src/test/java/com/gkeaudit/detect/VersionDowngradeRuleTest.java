@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.is;
 import com.gkeaudit.enrich.ClusterMetadata;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
+import com.gkeaudit.options.RuleConfigs;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** version-downgrade: a requested master version below the cluster's current one. */
 class VersionDowngradeRuleTest {
-  private static final RuleConfig CONFIG = RuleConfig.defaults();
+  private static final RuleConfig CONFIG = RuleConfigs.defaults();
 
   /** Current master 1.30.5-gke.1200 as of a day before T0. */
   private static final ClusterMetadata ON_1_30_5 =

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.model.Times;
+import com.gkeaudit.options.RuleConfigs;
 import com.gkeaudit.tools.SpecOracle;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -74,10 +75,18 @@ class BehaviouralOracleAgreementTest {
       entries.add(MAPPER.readTree(b.line()));
       max = Math.max(max, events.get(events.size() - 1).timeNanos());
     }
-    RuleConfig config = new RuleConfig(24, 4, 60, opt.deniedThreshold(), opt.deniedWindowMinutes(), 5, 60,
-        opt.lookbackDays(), opt.baselineDays(), List.of(), "env", Set.of("prod", "production"), "criticality")
-        .withBehaviour(opt.rareMethodMinHistory(), opt.volumeMinChanges(), opt.volumeSigma(),
-            opt.volumeBaselineDays(), opt.escalationWindowMinutes());
+    // Through the real options, as a user would give them.
+    RuleConfig config =
+        RuleConfigs.of(
+            "--deniedThreshold=" + opt.deniedThreshold(),
+            "--deniedWindowMinutes=" + opt.deniedWindowMinutes(),
+            "--principalLookbackDays=" + opt.lookbackDays(),
+            "--baselineDays=" + opt.baselineDays(),
+            "--rareMethodMinHistory=" + opt.rareMethodMinHistory(),
+            "--volumeMinChanges=" + opt.volumeMinChanges(),
+            "--volumeSigma=" + opt.volumeSigma(),
+            "--volumeBaselineDays=" + opt.volumeBaselineDays(),
+            "--escalationWindowMinutes=" + opt.escalationWindowMinutes());
 
     List<Finding> product = RuleRun.sequential(BehaviourRules.all(config), events);
     List<SpecOracle.Finding> oracle = new SpecOracle(entries, List.of(MAPPER.readTree(PROD.assetLine())),
