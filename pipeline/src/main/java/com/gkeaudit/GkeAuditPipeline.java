@@ -1,10 +1,10 @@
 package com.gkeaudit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.gkeaudit.detect.DetectFindings;
-import com.gkeaudit.detect.RuleConfig;
-import com.gkeaudit.enrich.ClusterMetadataSource;
-import com.gkeaudit.enrich.EnrichEvents;
+import com.gkeaudit.transforms.DetectFindings;
+import com.gkeaudit.rules.RuleConfig;
+import com.gkeaudit.io.ClusterMetadataSource;
+import com.gkeaudit.transforms.EnrichEvents;
 import com.gkeaudit.io.InputFiles;
 import com.gkeaudit.io.OutputTable;
 import com.gkeaudit.io.ParseRecords;
@@ -19,13 +19,13 @@ import com.gkeaudit.io.WriteNdjson;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
 import com.gkeaudit.model.Finding;
-import com.gkeaudit.model.JsonCoder;
+import com.gkeaudit.transforms.JsonCoder;
 import com.gkeaudit.options.GkeAuditOptions;
 import com.gkeaudit.options.OptionsValidator;
 import com.gkeaudit.options.RuleConfigs;
-import com.gkeaudit.parse.DedupeEntries;
-import com.gkeaudit.suppress.SuppressFindings;
-import com.gkeaudit.suppress.Suppressions;
+import com.gkeaudit.transforms.DedupeEntries;
+import com.gkeaudit.io.SuppressFindings;
+import com.gkeaudit.io.Suppressions;
 import java.io.IOException;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -160,7 +160,7 @@ public final class GkeAuditPipeline {
       root = root.getCause();
     }
     String message = root.getMessage();
-    return root.getClass().getSimpleName() + (message == null ? "" : ": " + com.gkeaudit.parse.Redactor.redact(message));
+    return root.getClass().getSimpleName() + (message == null ? "" : ": " + com.gkeaudit.model.Redactor.redact(message));
   }
 
   /** Builds the whole pipeline for validated options. */

@@ -1,12 +1,12 @@
 package com.gkeaudit.bench;
 
-import com.gkeaudit.detect.BehaviourRules;
-import com.gkeaudit.detect.NewPrincipalRule;
-import com.gkeaudit.detect.PrincipalHistory;
-import com.gkeaudit.detect.RuleConfig;
-import com.gkeaudit.detect.SequentialRule;
+import com.gkeaudit.rules.BehaviourRules;
+import com.gkeaudit.rules.NewPrincipalRule;
+import com.gkeaudit.rules.PrincipalHistory;
+import com.gkeaudit.rules.RuleConfig;
+import com.gkeaudit.rules.SequentialRule;
 import com.gkeaudit.model.ClusterEvent;
-import com.gkeaudit.model.JsonCoder;
+import com.gkeaudit.transforms.JsonCoder;
 import com.gkeaudit.options.RuleConfigs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

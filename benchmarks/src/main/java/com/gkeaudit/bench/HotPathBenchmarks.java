@@ -2,10 +2,10 @@ package com.gkeaudit.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.gkeaudit.detect.BurstRule;
-import com.gkeaudit.detect.NewPrincipalRule;
-import com.gkeaudit.detect.RuleConfig;
-import com.gkeaudit.detect.SlidingBurst;
+import com.gkeaudit.rules.BurstRule;
+import com.gkeaudit.rules.NewPrincipalRule;
+import com.gkeaudit.rules.RuleConfig;
+import com.gkeaudit.rules.SlidingBurst;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.Finding;
 import com.gkeaudit.options.RuleConfigs;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.api.services.bigquery.model.TableRow;
-import com.gkeaudit.enrich.ClusterMetadata;
+import com.gkeaudit.model.ClusterMetadata;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
 import com.gkeaudit.model.Finding;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.api.services.bigquery.model.TableRow;
 import com.gkeaudit.model.DeadLetter;
-import com.gkeaudit.model.JsonCoder;
+import com.gkeaudit.transforms.JsonCoder;
 import com.gkeaudit.model.Times;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO.Write.CreateDisposition;

@@ -1,6 +1,5 @@
 package com.gkeaudit.model;
 
-import com.gkeaudit.enrich.ClusterMetadata;
 import java.util.List;
 import java.util.Set;
 

@@ -5,7 +5,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import com.gkeaudit.parse.Redactor;
 
 /**
  * A record that did not become a LogEntry (or could not be written), with the reason. The raw record is kept up to

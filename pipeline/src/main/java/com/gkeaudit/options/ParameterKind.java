@@ -1,7 +1,7 @@
 package com.gkeaudit.options;
 
-import com.gkeaudit.detect.RuleConfig;
-import com.gkeaudit.detect.TrustedNetworks;
+import com.gkeaudit.rules.RuleConfig;
+import com.gkeaudit.rules.TrustedNetworks;
 import java.util.regex.Pattern;
 
 /**

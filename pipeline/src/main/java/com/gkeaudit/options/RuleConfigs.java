@@ -1,6 +1,6 @@
 package com.gkeaudit.options;
 
-import com.gkeaudit.detect.RuleConfig;
+import com.gkeaudit.rules.RuleConfig;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
+import com.gkeaudit.model.Redactor;
 import com.gkeaudit.model.Times;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

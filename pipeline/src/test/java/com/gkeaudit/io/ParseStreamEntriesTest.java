@@ -1,7 +1,7 @@
 package com.gkeaudit.io;
 
 import com.gkeaudit.model.DeadLetter;
-import com.gkeaudit.model.JsonCoder;
+import com.gkeaudit.transforms.JsonCoder;
 import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;

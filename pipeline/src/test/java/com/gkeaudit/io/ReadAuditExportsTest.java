@@ -2,7 +2,7 @@ package com.gkeaudit.io;
 
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
-import com.gkeaudit.model.JsonCoder;
+import com.gkeaudit.transforms.JsonCoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

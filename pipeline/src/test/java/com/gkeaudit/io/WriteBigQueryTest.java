@@ -16,7 +16,7 @@ import com.google.api.services.bigquery.model.TableRow;
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
 import com.gkeaudit.model.Finding;
-import com.gkeaudit.model.JsonCoder;
+import com.gkeaudit.transforms.JsonCoder;
 import com.gkeaudit.parse.LogEntryParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;

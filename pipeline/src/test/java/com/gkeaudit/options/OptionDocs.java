@@ -43,7 +43,13 @@ final class OptionDocs {
       }
     }
     metadata.set("parameters", parameters);
-    return JSON.writeValueAsString(metadata) + "\n";
+    // Jackson 2.15's pretty printer writes `"key" : value` and `[ "x" ]`; keep the usual `"key": value`, `["x"]`
+    // (scripts/run-template.sh looks parameters up as `"name": "..."`). An escaped quote is never followed by these.
+    return JSON.writeValueAsString(metadata)
+            .replaceAll("(?<!\\\\)\" : ", "\": ")
+            .replaceAll("\\[ \"", "[\"")
+            .replaceAll("(?<!\\\\)\" ]", "\"]")
+        + "\n";
   }
 
   /** The whole of docs/options.md. */

@@ -10,7 +10,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import com.gkeaudit.model.ClusterEvent;
 import com.gkeaudit.model.DeadLetter;
-import com.gkeaudit.model.JsonCoder;
+import com.gkeaudit.transforms.JsonCoder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

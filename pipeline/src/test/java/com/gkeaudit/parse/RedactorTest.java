@@ -1,5 +1,6 @@
 package com.gkeaudit.parse;
 
+import com.gkeaudit.model.Redactor;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;

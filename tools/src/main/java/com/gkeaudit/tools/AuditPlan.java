@@ -1,6 +1,6 @@
 package com.gkeaudit.tools;
 
-import com.gkeaudit.detect.GkeVersion;
+import com.gkeaudit.rules.GkeVersion;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
