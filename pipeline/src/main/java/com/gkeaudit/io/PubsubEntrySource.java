@@ -95,6 +95,15 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
     }
   }
 
+  /**
+   * How long pulls must keep finding the subscription empty before its backlog counts as read: half the idle span.
+   * One empty {@code returnImmediately} pull proves nothing (Pub/Sub may answer it empty while messages wait, and a
+   * replaying publisher pauses between requests); past the idle span the watermark moves on anyway.
+   */
+  static long catchUpMillis(long idleMillis) {
+    return idleMillis / 2;
+  }
+
   @Override
   public List<PubsubEntrySource> split(int desiredNumSplits, PipelineOptions options) {
     return List.of(this);
@@ -105,7 +114,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
       throws IOException {
     PubsubClient client = PubsubJsonClient.FACTORY.newClient(null, null, options.as(PubsubOptions.class));
     InputWatermark.Snapshot state = restored == null ? InputWatermark.Snapshot.initial() : restored.watermark();
-    return new Reader(this, client, new InputWatermark(idleMillis, latenessMillis, state));
+    return new Reader(this, client, new InputWatermark(idleMillis, latenessMillis, catchUpMillis(idleMillis), state));
   }
 
   @Override
@@ -174,7 +183,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
       while (pulled.size() < PULL_BATCH) {
         List<IncomingMessage> more = client.pull(now, subscription, PULL_BATCH - pulled.size(), true);
         if (more.isEmpty()) {
-          watermark.onEmptyPull();
+          watermark.onEmptyPull(System.currentTimeMillis());
           break;
         }
         pulled.addAll(more);
@@ -272,9 +281,9 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
 
     @Override
     public Checkpoint decode(InputStream in) throws IOException {
-      CheckpointVersion.read(in, "Pub/Sub");
+      int version = CheckpointVersion.read(in, "Pub/Sub");
       List<String> ackIds = ACK_IDS.decode(in);
-      return new Checkpoint(ackIds, InputWatermark.SnapshotCoder.INSTANCE.decode(in), null);
+      return new Checkpoint(ackIds, InputWatermark.SnapshotCoder.INSTANCE.decode(in, version), null);
     }
   }
 }

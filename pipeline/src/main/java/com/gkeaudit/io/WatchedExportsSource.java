@@ -382,9 +382,9 @@ public final class WatchedExportsSource
 
     @Override
     public Checkpoint decode(InputStream in) throws IOException {
-      CheckpointVersion.read(in, "watched files");
+      int version = CheckpointVersion.read(in, "watched files");
       return new Checkpoint(
-          InputWatermark.SnapshotCoder.INSTANCE.decode(in),
+          InputWatermark.SnapshotCoder.INSTANCE.decode(in, version),
           PATHS.decode(in),
           StringUtf8Coder.of().decode(in),
           VarLongCoder.of().decode(in));
