@@ -11,7 +11,7 @@ import java.io.OutputStream;
  * checkpoint's layout changes, and keep decoding the previous one.
  */
 final class CheckpointVersion {
-  /** 2: the watermark snapshot ends with the start of the latest run of empty pulls. */
+  /** 2: the watermark snapshot ends with the first and last wall times of the latest run of empty pulls. */
   static final int CURRENT = 2;
 
   /** The oldest layout still decoded. */

@@ -20,7 +20,8 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  *       ever comes back empty is treated as caught up after {@link #BACKLOG_SPANS} idle spans.)
  *   <li>Once caught up, while entries keep flowing, it is the oldest event time read during the last {@code idle}
  *       span, minus the allowed lateness: a live sink delivers roughly in order, with stragglers.
- *   <li>Once nothing has been read for {@code idle}, it moves to just past the newest event time read, so a quiet
+ *   <li>Once nothing has been read for {@code idle} (against a subscription: pulls kept finding nothing for that
+ *       long), it moves to just past the newest event time read, so a quiet
  *       stream releases everything it has seen and nothing beyond it (SPEC §4: a deadline passes only once a later
  *       entry has been seen).
  * </ul>
@@ -54,21 +55,23 @@ final class InputWatermark {
   private boolean caughtUp;
   /** Wall time of the first of the latest run of empty pulls, or -1 when the latest pull read something. */
   private long emptySinceWall;
+  /** Wall time of the latest empty pull of that run, or -1. */
+  private long lastEmptyWall;
   /** Wall-clock second -> oldest event time read in it, over the last {@code idle} span. */
   private final TreeMap<Long, Long> recent;
 
   /** The estimator's state, as carried by a checkpoint. */
   record Snapshot(
       long watermark, long newest, long lastReadWall, long flowingSinceWall, boolean caughtUp,
-      Map<Long, Long> recent, long emptySinceWall) {
+      Map<Long, Long> recent, long emptySinceWall, long lastEmptyWall) {
     Snapshot(
         long watermark, long newest, long lastReadWall, long flowingSinceWall, boolean caughtUp,
         Map<Long, Long> recent) {
-      this(watermark, newest, lastReadWall, flowingSinceWall, caughtUp, recent, -1);
+      this(watermark, newest, lastReadWall, flowingSinceWall, caughtUp, recent, -1, -1);
     }
 
     static Snapshot initial() {
-      return new Snapshot(NONE, NONE, -1, -1, false, Map.of(), -1);
+      return new Snapshot(NONE, NONE, -1, -1, false, Map.of(), -1, -1);
     }
   }
 
@@ -86,6 +89,7 @@ final class InputWatermark {
     this.latenessMillis = latenessMillis;
     this.catchUpMillis = catchUpMillis;
     this.emptySinceWall = from.emptySinceWall();
+    this.lastEmptyWall = from.lastEmptyWall();
     this.watermark = from.watermark();
     this.newest = from.newest();
     this.lastReadWall = from.lastReadWall();
@@ -103,6 +107,7 @@ final class InputWatermark {
     }
     newest = Math.max(newest, eventMillis);
     emptySinceWall = -1;
+    lastEmptyWall = -1;
     lastReadWall = Math.max(lastReadWall, wallMillis);
     recent.merge(Math.floorDiv(wallMillis, BUCKET_MILLIS), eventMillis, Math::min);
     return late;
@@ -130,6 +135,7 @@ final class InputWatermark {
     if (emptySinceWall < 0) {
       emptySinceWall = wallMillis;
     }
+    lastEmptyWall = Math.max(lastEmptyWall, wallMillis);
     if (wallMillis - emptySinceWall >= catchUpMillis) {
       caughtUp = true;
     }
@@ -138,7 +144,7 @@ final class InputWatermark {
   /** The watermark at {@code wallMillis}; it never goes back. */
   long watermark(long wallMillis) {
     recent.headMap(Math.floorDiv(wallMillis - idleMillis, BUCKET_MILLIS), false).clear();
-    if (lastReadWall >= 0 && wallMillis - lastReadWall >= idleMillis) {
+    if (quiet(wallMillis)) {
       recent.clear();
       watermark = Math.max(watermark, newest + 1);
     } else if (!recent.isEmpty()
@@ -149,9 +155,26 @@ final class InputWatermark {
     return watermark;
   }
 
+  /**
+   * Whether input has been quiet for the idle span. Where an empty pull is exact (a file listing), nothing read for
+   * that long is enough. Against a subscription it is not: a busy runner may not call the reader for seconds while
+   * messages wait, so the span must be seen by pulls: an empty pull at least {@code idle} after the last read, with
+   * nothing read since.
+   */
+  private boolean quiet(long wallMillis) {
+    if (lastReadWall < 0) {
+      return false;
+    }
+    if (catchUpMillis == 0) {
+      return wallMillis - lastReadWall >= idleMillis;
+    }
+    return emptySinceWall >= 0 && lastEmptyWall - lastReadWall >= idleMillis;
+  }
+
   Snapshot snapshot() {
     return new Snapshot(
-        watermark, newest, lastReadWall, flowingSinceWall, caughtUp, Map.copyOf(recent), emptySinceWall);
+        watermark, newest, lastReadWall, flowingSinceWall, caughtUp, Map.copyOf(recent), emptySinceWall,
+        lastEmptyWall);
   }
 
   /** Encodes a {@link Snapshot} inside a source's checkpoint. */
@@ -168,6 +191,7 @@ final class InputWatermark {
       RECENT.encode(new TreeMap<>(s.recent()), out);
       // Since checkpoint layout 2. -1 (no empty run) as a signed varint: VarLongCoder takes any long.
       VarLongCoder.of().encode(s.emptySinceWall(), out);
+      VarLongCoder.of().encode(s.lastEmptyWall(), out);
     }
 
     @Override
@@ -184,7 +208,8 @@ final class InputWatermark {
       boolean caughtUp = BooleanCoder.of().decode(in);
       Map<Long, Long> recent = RECENT.decode(in);
       long emptySince = version >= 2 ? VarLongCoder.of().decode(in) : -1;
-      return new Snapshot(values[0], values[1], values[2], values[3], caughtUp, recent, emptySince);
+      long lastEmpty = version >= 2 ? VarLongCoder.of().decode(in) : -1;
+      return new Snapshot(values[0], values[1], values[2], values[3], caughtUp, recent, emptySince, lastEmpty);
     }
   }
 }

@@ -178,6 +178,10 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
      */
     @Override
     public boolean advance() throws IOException {
+      if (draining()) {
+        // Draining: what was read is in the runner; what was not stays in the subscription for the next job.
+        return emit(List.of());
+      }
       long now = System.currentTimeMillis();
       List<IncomingMessage> pulled = new ArrayList<>();
       while (pulled.size() < PULL_BATCH) {
@@ -199,6 +203,11 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
         batch.add(toEntry(message, watermark, now));
       }
       return emit(batch);
+    }
+
+    @Override
+    protected boolean draining() {
+      return StreamDrain.requested(source.subscription);
     }
 
     @Override

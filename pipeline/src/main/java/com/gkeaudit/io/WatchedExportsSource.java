@@ -181,9 +181,18 @@ public final class WatchedExportsSource
       this.resumeLines = from.currentLines();
     }
 
+    @Override
+    protected boolean draining() {
+      return source.patterns.stream().anyMatch(StreamDrain::requested);
+    }
+
     /** Reads lines until a batch is full or nothing is left to read until the next poll. */
     @Override
     public boolean advance() throws IOException {
+      if (draining()) {
+        // Draining: lines not read yet stay in their files, and the checkpoint says where reading stopped.
+        return emit(List.of());
+      }
       long now = System.currentTimeMillis();
       List<StreamEntry> batch = new ArrayList<>(failures);
       failures.clear();

@@ -40,7 +40,7 @@ class InputWatermarkTest {
   void nothingReadMeansNoWatermark() {
     InputWatermark w = fresh();
     assertThat(w.watermark(W0), is(NONE));
-    assertThat(w.watermark(W0 + 10 * IDLE), is(NONE));
+    assertThat(w.watermark(W0 + IDLE + 500), is(NONE));
   }
 
   @Test
@@ -247,8 +247,9 @@ class InputWatermarkTest {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     InputWatermark.SnapshotCoder.INSTANCE.encode(w.snapshot(), out);
     byte[] current = out.toByteArray();
-    // Layout 1 is layout 2 without the trailing varint (-1 takes ten bytes, a wall time five or more).
+    // Layout 1 is layout 2 without the two trailing varints (the empty run's first and last pull).
     java.io.ByteArrayOutputStream tail = new java.io.ByteArrayOutputStream();
+    org.apache.beam.sdk.coders.VarLongCoder.of().encode(W0 + 900, tail);
     org.apache.beam.sdk.coders.VarLongCoder.of().encode(W0 + 900, tail);
     byte[] layoutOne = java.util.Arrays.copyOf(current, current.length - tail.size());
     InputWatermark.Snapshot decoded =
@@ -258,5 +259,20 @@ class InputWatermarkTest {
     assertThat(decoded.recent(), is(w.snapshot().recent()));
     assertThat(
         InputWatermark.SnapshotCoder.INSTANCE.decode(new java.io.ByteArrayInputStream(current)), is(w.snapshot()));
+  }
+
+  @Test
+  void againstASubscriptionQuietMeansPullsFoundNothingForTheIdleSpanNotThatNoPullWasMade() {
+    InputWatermark w = new InputWatermark(IDLE, LATENESS, IDLE / 2, InputWatermark.Snapshot.initial());
+    w.onRead(event(500), W0);
+    w.onRead(event(0), W0 + 200);
+    // The runner is busy and does not call the reader for a long time: messages may be waiting, nothing moves.
+    assertThat(w.watermark(W0 + IDLE + 500), is(NONE));
+    // Pulls come back empty, but not yet for the idle span after the last read: caught up, not quiet.
+    w.onEmptyPull(W0 + 200);
+    w.onEmptyPull(W0 + 200 + IDLE - 1);
+    assertThat(w.watermark(W0 + 200 + IDLE - 1), is(event(0) - LATENESS));
+    w.onEmptyPull(W0 + 200 + IDLE);
+    assertThat(w.watermark(W0 + 200 + IDLE), is(event(500) + 1));
   }
 }
