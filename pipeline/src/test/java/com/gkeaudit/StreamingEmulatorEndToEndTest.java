@@ -140,7 +140,9 @@ class StreamingEmulatorEndToEndTest {
                 "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory",
                 "--clusterMetadata=" + SAMPLES.resolve("cluster-metadata.json"),
                 "--outputDir=" + streamOut,
-                "--idleWatermarkSeconds=5",
+                // The backlog counts as read after pulls find nothing for half this (5 s): on a loaded CI machine
+                // the publisher's pause between two requests (or the emulator's empty answer meanwhile) reached 2.5 s.
+                "--idleWatermarkSeconds=10",
                 "--outputFlushSeconds=2",
                 "--targetParallelism=2")
         .withValidation()
@@ -156,7 +158,7 @@ class StreamingEmulatorEndToEndTest {
             new String[] {
               "--topic", topic, "--pubsubRootUrl", emulator.rootUrl(),
               "--input", SAMPLES.resolve("cloudaudit.googleapis.com").toString(),
-              "--shuffle", "20261122", "--append-after-last"
+              "--shuffle", "20261122", "--append-after-last", "--batch", "1000"
             },
             err, err, Map.of());
     String summary = log.toString(StandardCharsets.UTF_8);
