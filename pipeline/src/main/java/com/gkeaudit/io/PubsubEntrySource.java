@@ -162,6 +162,10 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
      * runner need not finalize every checkpoint (the DirectRunner finalizes only the one it resumes from).
      */
     private final Map<String, String> unacknowledged = new ConcurrentHashMap<>();
+    /** Ack id -> wall time its ack deadline was last set (pulled or extended). */
+    private final Map<String, Long> deadlineSetAt = new ConcurrentHashMap<>();
+    /** The subscription's ack deadline, read at the first pull. */
+    private int ackDeadlineSeconds = -1;
 
     Reader(PubsubEntrySource source, PubsubClient client, InputWatermark watermark) {
       super(watermark);
@@ -178,11 +182,12 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
      */
     @Override
     public boolean advance() throws IOException {
+      long now = System.currentTimeMillis();
+      extendDeadlines(now);
       if (draining()) {
         // Draining: what was read is in the runner; what was not stays in the subscription for the next job.
         return emit(List.of());
       }
-      long now = System.currentTimeMillis();
       List<IncomingMessage> pulled = new ArrayList<>();
       while (pulled.size() < PULL_BATCH) {
         List<IncomingMessage> more = client.pull(now, subscription, PULL_BATCH - pulled.size(), true);
@@ -194,6 +199,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
       }
       List<StreamEntry> batch = new ArrayList<>(pulled.size());
       for (IncomingMessage message : pulled) {
+        deadlineSetAt.put(message.ackId(), now);
         if (recent.wasCommitted(message.recordId())) {
           // Already committed: only its acknowledgement was lost. Acknowledge this copy with the next checkpoint.
           unacknowledged.put(message.ackId(), message.recordId());
@@ -208,6 +214,37 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
     @Override
     protected boolean draining() {
       return StreamDrain.requested(source.subscription);
+    }
+
+    /**
+     * Extends the ack deadline of every message held (read, not yet acknowledged) for half the subscription's
+     * deadline or more, by a whole deadline: the runner may take longer than the deadline (10 s by default) to commit
+     * what was read, and Pub/Sub would redeliver the message meanwhile. A reader that stops (closed, or restored
+     * elsewhere from a checkpoint) stops extending, and its uncommitted messages come back to whoever reads next.
+     */
+    void extendDeadlines(long now) {
+      if (deadlineSetAt.isEmpty()) {
+        return;
+      }
+      try {
+        if (ackDeadlineSeconds < 0) {
+          ackDeadlineSeconds = client.ackDeadlineSeconds(subscription);
+        }
+        List<String> due = new ArrayList<>();
+        deadlineSetAt.forEach((ackId, setAt) -> {
+          if (now - setAt >= ackDeadlineSeconds * 500L) {
+            due.add(ackId);
+          }
+        });
+        for (int from = 0; from < due.size(); from += ACK_BATCH) {
+          List<String> batch = due.subList(from, Math.min(due.size(), from + ACK_BATCH));
+          client.modifyAckDeadline(subscription, batch, ackDeadlineSeconds);
+          batch.forEach(ackId -> deadlineSetAt.replace(ackId, now));
+        }
+      } catch (IOException e) {
+        // Not fatal: a message whose deadline passes is redelivered and read again (dropped downstream as a copy).
+        LOG.warn("could not extend ack deadlines: {}", e.toString());
+      }
     }
 
     @Override
@@ -240,6 +277,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
         List<String> batch = pending.subList(from, Math.min(pending.size(), from + ACK_BATCH));
         client.acknowledge(subscription, batch);
         batch.forEach(unacknowledged::remove);
+        batch.forEach(deadlineSetAt::remove);
       }
     }
   }
