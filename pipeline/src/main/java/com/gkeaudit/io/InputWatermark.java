@@ -20,12 +20,15 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  *       ever comes back empty is treated as caught up after {@link #BACKLOG_SPANS} idle spans.)
  *   <li>Once caught up, while entries keep flowing, it is the oldest event time read during the last {@code idle}
  *       span, minus the allowed lateness: a live sink delivers roughly in order, with stragglers.
- *   <li>Once nothing has been read for {@code idle} (against a subscription: pulls kept finding nothing for that
- *       long), it moves to just past the newest event time read, so a quiet
+ *   <li>Once nothing has been read for {@code idle}, it moves to just past the newest event time read, so a quiet
  *       stream releases everything it has seen and nothing beyond it (SPEC §4: a deadline passes only once a later
  *       entry has been seen).
  * </ul>
  * An entry older than the watermark when it is read is late.
+ *
+ * <p>Against a subscription ({@code catchUpMillis} above zero) an empty pull proves less than a file listing does,
+ * so both "nothing left" and "nothing read for {@code idle}" must be seen by pulls: see {@link #onEmptyPull(long)}
+ * and {@link #quiet}.
  *
  * <p>Everything is kept in {@link Snapshot}s that travel in the source's checkpoints: a runner may close a reader
  * and resume from its checkpoint at any time (the DirectRunner does so at random), and Beam's own Pub/Sub reader
