@@ -216,7 +216,8 @@ public final class GkeAuditPipeline {
             ? ClusterMetadataSource.refreshing(
                 pipeline.begin(),
                 options.getClusterMetadata(),
-                Duration.standardMinutes(options.getMetadataRefreshMinutes()))
+                Duration.standardMinutes(options.getMetadataRefreshMinutes()),
+                LocalStream.drainKey(options))
             : ClusterMetadataSource.read(pipeline.begin(), options.getClusterMetadata());
 
     PCollection<ClusterEvent> events =

@@ -1,18 +1,26 @@
 package com.gkeaudit;
 
+import com.gkeaudit.io.StreamDrain;
 import com.gkeaudit.options.GkeAuditOptions;
+import com.gkeaudit.rules.RuleConfig;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.PipelineResult;
 import org.joda.time.Duration;
+import sun.misc.Signal;
 
 /**
- * A stream on the DirectRunner: runs until interrupted, printing progress, and on Ctrl-C lets pending output panes
- * be written, cancels, and prints the summary.
+ * A stream on the DirectRunner: runs until a signal, printing progress. The first SIGINT (Ctrl-C) or SIGTERM drains:
+ * the readers stop reading and move their watermark to the end ({@link StreamDrain}), so the runner fires every
+ * pending timer, flushes every output, acknowledges what was read, and finishes; then the summary is printed and the
+ * exit code is 0. A second signal, or a drain that does not finish within {@link #DRAIN_TIMEOUT}, cancels instead
+ * (state still held is lost; its messages were not all acknowledged and come back to the next job), exit code 1.
  */
 final class LocalStream {
-  private static final Duration PROGRESS_EVERY = Duration.standardSeconds(15);
+  private static final long PROGRESS_EVERY_MILLIS = 15_000;
+  private static final Duration POLL = Duration.standardSeconds(1);
+  /** Long enough for a drain of a loaded laptop's backlog (the rules release everything they hold at once). */
+  static final Duration DRAIN_TIMEOUT = Duration.standardMinutes(5);
 
   private LocalStream() {}
 
@@ -20,59 +28,84 @@ final class LocalStream {
     String input = options.getInputSubscription() != null ? options.getInputSubscription() : options.getInputFiles();
     System.err.printf(
         "streaming from %s; output every %d s; the watermark follows the input after %d s without new entries. "
-            + "Ctrl-C stops.%n",
+            + "Ctrl-C or SIGTERM drains (a second one cancels).%n",
         input, options.getOutputFlushSeconds(), options.getIdleWatermarkSeconds());
-    AtomicBoolean stopping = new AtomicBoolean();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stopping.set(true);
-              stop(result, options, startedNanos);
-              stopped.countDown();
-            },
-            "gke-audit-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    AtomicInteger signals = new AtomicInteger();
+    // Signal handlers, not a shutdown hook: a hook runs once, while the JVM is already exiting, so it could neither
+    // wait for a drain nor see a second signal.
+    for (String name : new String[] {"INT", "TERM"}) {
+      Signal.handle(new Signal(name), signal -> signals.incrementAndGet());
+    }
 
     String last = "";
+    long lastProgress = 0;
+    long drainDeadline = Long.MAX_VALUE;
     while (true) {
       PipelineResult.State state;
       try {
-        state = result.waitUntilFinish(PROGRESS_EVERY);
+        state = result.waitUntilFinish(POLL);
       } catch (RuntimeException e) {
-        Runtime.getRuntime().removeShutdownHook(hook);
         System.err.println("error: the stream failed: " + rootCause(e));
         return 1;
       }
-      if (stopping.get()) {
-        awaitQuietly(stopped);
-        return 0;
-      }
+      boolean draining = drainDeadline != Long.MAX_VALUE;
       if (state != null && state.isTerminal()) {
-        Runtime.getRuntime().removeShutdownHook(hook);
         System.out.print(RunSummary.of(result, options, elapsedMillis(startedNanos)).render());
+        System.out.flush();
+        if (draining && state == PipelineResult.State.DONE) {
+          System.err.println("drained: every pending finding written, read messages acknowledged");
+          return 0;
+        }
         System.err.println("error: the stream ended in state " + state);
         return 1;
       }
+      int received = signals.get();
+      if (received >= 1 && !draining) {
+        System.err.printf(
+            "%ndraining: reading stopped; releasing held events and writing pending output (Ctrl-C again cancels)"
+                + "...%n");
+        drain(options);
+        drainDeadline = System.currentTimeMillis() + DRAIN_TIMEOUT.getMillis();
+      } else if (received >= 2 || (draining && System.currentTimeMillis() > drainDeadline)) {
+        System.err.println(
+            received >= 2 ? "cancelled by a second signal" : "error: the drain did not finish within " + DRAIN_TIMEOUT);
+        cancel(result);
+        System.out.print(RunSummary.of(result, options, elapsedMillis(startedNanos)).render());
+        System.out.flush();
+        return 1;
+      }
+      long now = System.currentTimeMillis();
       String progress = progress(result);
-      if (!progress.equals(last)) {
+      if (!progress.equals(last) && now - lastProgress >= PROGRESS_EVERY_MILLIS) {
         System.err.println(progress);
         last = progress;
+        lastProgress = now;
       }
     }
   }
 
-  private static void stop(PipelineResult result, GkeAuditOptions options, long startedNanos) {
-    long waitSeconds = options.getOutputFlushSeconds() + 2L;
-    System.err.printf("%nstopping: writing pending output (%d s)...%n", waitSeconds);
+  /** Asks the local readers of this run's input (and its metadata refresh ticks) to drain. */
+  static void drain(GkeAuditOptions options) {
+    if (options.getInputSubscription() != null) {
+      StreamDrain.request(options.getInputSubscription());
+    } else {
+      RuleConfig.splitList(options.getInputFiles()).forEach(StreamDrain::request);
+    }
+  }
+
+  /** The key the run's other local unbounded reads (metadata refresh ticks) drain by: the input's first name. */
+  static String drainKey(GkeAuditOptions options) {
+    return options.getInputSubscription() != null
+        ? options.getInputSubscription()
+        : RuleConfig.splitList(options.getInputFiles()).get(0);
+  }
+
+  private static void cancel(PipelineResult result) {
     try {
-      result.waitUntilFinish(Duration.standardSeconds(waitSeconds));
       result.cancel();
     } catch (Exception e) {
-      System.err.println("while stopping: " + e);
+      System.err.println("while cancelling: " + e);
     }
-    System.out.print(RunSummary.of(result, options, elapsedMillis(startedNanos)).render());
-    System.out.flush();
   }
 
   static String progress(PipelineResult result) {
@@ -99,13 +132,5 @@ final class LocalStream {
 
   private static long elapsedMillis(long startedNanos) {
     return (System.nanoTime() - startedNanos) / 1_000_000L;
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

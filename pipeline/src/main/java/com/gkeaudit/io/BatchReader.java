@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.beam.sdk.io.UnboundedSource.UnboundedReader;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
@@ -55,8 +56,15 @@ abstract class BatchReader extends UnboundedReader<List<StreamEntry>> {
     return new Instant(currentTimestamp);
   }
 
+  /** Whether a drain was requested ({@link StreamDrain}): then nothing more is read and the watermark is the end. */
+  protected abstract boolean draining();
+
   @Override
   public final Instant getWatermark() {
+    if (draining()) {
+      // The end of time: the runner fires every timer, closes every pane and finishes, as a drained Dataflow job.
+      return BoundedWindow.TIMESTAMP_MAX_VALUE;
+    }
     return new Instant(watermark.watermark(System.currentTimeMillis()));
   }
 }

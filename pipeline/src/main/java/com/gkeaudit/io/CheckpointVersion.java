@@ -11,7 +11,11 @@ import java.io.OutputStream;
  * checkpoint's layout changes, and keep decoding the previous one.
  */
 final class CheckpointVersion {
-  static final int CURRENT = 1;
+  /** 2: the watermark snapshot ends with the first and last wall times of the latest run of empty pulls. */
+  static final int CURRENT = 2;
+
+  /** The oldest layout still decoded. */
+  static final int OLDEST = 1;
 
   private CheckpointVersion() {}
 
@@ -22,9 +26,10 @@ final class CheckpointVersion {
   /** Reads the version byte; throws unless it is one {@code what}'s decoder knows. */
   static int read(InputStream in, String what) throws IOException {
     int version = in.read();
-    if (version != CURRENT) {
+    if (version < OLDEST || version > CURRENT) {
       throw new IOException(
-          what + " checkpoint: unknown layout version " + version + " (this code reads version " + CURRENT
+          what + " checkpoint: unknown layout version " + version + " (this code reads versions " + OLDEST + " to "
+              + CURRENT
               + "); start the stream afresh: unacknowledged messages are redelivered");
     }
     return version;

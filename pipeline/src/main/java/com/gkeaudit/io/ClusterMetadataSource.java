@@ -15,6 +15,7 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.transforms.PeriodicImpulse;
 import org.apache.beam.sdk.transforms.SerializableBiFunction;
 import org.apache.beam.sdk.transforms.View;
@@ -73,6 +74,14 @@ public final class ClusterMetadataSource {
    * for the first successful read. Bad lines become dead letters once per file version, not once per read.
    */
   public static Result refreshing(PBegin begin, String filePattern, Duration every) {
+    return refreshing(begin, filePattern, every, null);
+  }
+
+  /**
+   * As {@link #refreshing(PBegin, String, Duration)}; on the DirectRunner, with a {@code drainKey}, the ticks end
+   * when a drain of that key is requested ({@link DrainableTicks}), so a drained local stream can finish.
+   */
+  public static Result refreshing(PBegin begin, String filePattern, Duration every, String drainKey) {
     if (filePattern == null || filePattern.isBlank()) {
       return read(begin, filePattern);
     }
@@ -83,7 +92,11 @@ public final class ClusterMetadataSource {
         begin
             // No catch-up burst after a stall: each tick is a full re-read, and a pane holding several maps would
             // break the singleton view.
-            .apply("MetadataRefreshTicks", PeriodicImpulse.create().withInterval(every).catchUpToNow(false))
+            .apply(
+                "MetadataRefreshTicks",
+                drainKey != null && isDirectRunner(begin)
+                    ? Read.from(DrainableTicks.every(every, drainKey))
+                    : PeriodicImpulse.create().withInterval(every).catchUpToNow(false))
             // One key: the refresh keeps which bad lines it reported in per-key state.
             .apply("OneKey", WithKeys.of("cluster-metadata"))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), InstantCoder.of()))
@@ -101,10 +114,18 @@ public final class ClusterMetadataSource {
                 "EachReadReplacesTheLast",
                 Window.<Map<String, ClusterMetadata>>into(new GlobalWindows())
                     .triggering(Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane()))
-                    .discardingFiredPanes())
+                    .discardingFiredPanes()
+                    // At the end of the window (a drain) the on-time pane would be empty, and an empty pane is
+                    // no map: the singleton view fails the drain ("Empty PCollection accessed as a singleton").
+                    .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY))
             .apply("AsLatestMap", View.asSingleton());
     return new Result(
         view, reads.get(RefreshClusterMetadataFn.DEAD_LETTERS).setCoder(JsonCoder.of(DeadLetter.class)));
+  }
+
+  private static boolean isDirectRunner(PBegin begin) {
+    var runner = begin.getPipeline().getOptions().getRunner();
+    return runner != null && runner.getSimpleName().equals("DirectRunner");
   }
 
   /** The side input and the dead letters of unusable lines (null when no metadata was given). */

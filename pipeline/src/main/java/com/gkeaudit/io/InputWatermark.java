@@ -14,8 +14,9 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * The event-time watermark of a stream read from Pub/Sub, estimated from what the reader has seen, never from the wall
  * clock's date:
  * <ul>
- *   <li>It holds while a backlog drains: from when input starts flowing until a pull finds the subscription empty,
- *       so a replayed backlog in any order is read before anything is released. (A subscription so busy that no pull
+ *   <li>It holds while a backlog drains: from when input starts flowing until pulls have found the subscription
+ *       empty (for a while, where one empty answer proves nothing), so a replayed backlog in any order is read
+ *       before anything is released. (A subscription so busy that no pull
  *       ever comes back empty is treated as caught up after {@link #BACKLOG_SPANS} idle spans.)
  *   <li>Once caught up, while entries keep flowing, it is the oldest event time read during the last {@code idle}
  *       span, minus the allowed lateness: a live sink delivers roughly in order, with stragglers.
@@ -24,6 +25,10 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  *       entry has been seen).
  * </ul>
  * An entry older than the watermark when it is read is late.
+ *
+ * <p>Against a subscription ({@code catchUpMillis} above zero) an empty pull proves less than a file listing does,
+ * so both "nothing left" and "nothing read for {@code idle}" must be seen by pulls: see {@link #onEmptyPull(long)}
+ * and {@link #quiet}.
  *
  * <p>Everything is kept in {@link Snapshot}s that travel in the source's checkpoints: a runner may close a reader
  * and resume from its checkpoint at any time (the DirectRunner does so at random), and Beam's own Pub/Sub reader
@@ -38,6 +43,12 @@ final class InputWatermark {
 
   private final long idleMillis;
   private final long latenessMillis;
+  /**
+   * How long pulls must keep finding nothing before the backlog counts as read ({@code 0}: the first empty pull
+   * says so). Pub/Sub may answer a {@code returnImmediately} pull empty while messages wait, and a publisher still
+   * replaying a backlog pauses between its requests; one empty pull proves neither.
+   */
+  private final long catchUpMillis;
   private long watermark;
   private long newest;
   private long lastReadWall;
@@ -45,21 +56,43 @@ final class InputWatermark {
   private long flowingSinceWall;
   /** Whether a pull has found nothing left since input started flowing. */
   private boolean caughtUp;
+  /** Wall time of the first of the latest run of empty pulls, or -1 when the latest pull read something. */
+  private long emptySinceWall;
+  /** Wall time of the latest empty pull of that run, or -1. */
+  private long lastEmptyWall;
   /** Wall-clock second -> oldest event time read in it, over the last {@code idle} span. */
   private final TreeMap<Long, Long> recent;
 
   /** The estimator's state, as carried by a checkpoint. */
   record Snapshot(
       long watermark, long newest, long lastReadWall, long flowingSinceWall, boolean caughtUp,
-      Map<Long, Long> recent) {
+      Map<Long, Long> recent, long emptySinceWall, long lastEmptyWall) {
+    Snapshot(
+        long watermark, long newest, long lastReadWall, long flowingSinceWall, boolean caughtUp,
+        Map<Long, Long> recent) {
+      this(watermark, newest, lastReadWall, flowingSinceWall, caughtUp, recent, -1, -1);
+    }
+
     static Snapshot initial() {
-      return new Snapshot(NONE, NONE, -1, -1, false, Map.of());
+      return new Snapshot(NONE, NONE, -1, -1, false, Map.of(), -1, -1);
     }
   }
 
+  /** An estimator for which one empty pull (an exact listing, as of watched files) means the backlog is read. */
   InputWatermark(long idleMillis, long latenessMillis, Snapshot from) {
+    this(idleMillis, latenessMillis, 0, from);
+  }
+
+  /**
+   * @param catchUpMillis how long pulls must keep coming back empty before the backlog counts as read; below
+   *     {@code idleMillis} (past that the idle rule moves the watermark anyway)
+   */
+  InputWatermark(long idleMillis, long latenessMillis, long catchUpMillis, Snapshot from) {
     this.idleMillis = idleMillis;
     this.latenessMillis = latenessMillis;
+    this.catchUpMillis = catchUpMillis;
+    this.emptySinceWall = from.emptySinceWall();
+    this.lastEmptyWall = from.lastEmptyWall();
     this.watermark = from.watermark();
     this.newest = from.newest();
     this.lastReadWall = from.lastReadWall();
@@ -76,6 +109,8 @@ final class InputWatermark {
       caughtUp = false;
     }
     newest = Math.max(newest, eventMillis);
+    emptySinceWall = -1;
+    lastEmptyWall = -1;
     lastReadWall = Math.max(lastReadWall, wallMillis);
     recent.merge(Math.floorDiv(wallMillis, BUCKET_MILLIS), eventMillis, Math::min);
     return late;
@@ -89,15 +124,30 @@ final class InputWatermark {
     return watermarkBefore == NONE ? fallbackMillis : watermarkBefore;
   }
 
-  /** A pull found the subscription empty: everything published so far has been read. */
+  /** A pull found the input empty, and that is exact (a file listing): everything published so far has been read. */
   void onEmptyPull() {
     caughtUp = true;
+  }
+
+  /**
+   * A pull at {@code wallMillis} found the subscription empty. The backlog counts as read once pulls have kept
+   * finding nothing, with no read in between, for {@code catchUpMillis}: a single empty answer may be Pub/Sub's
+   * (which may answer a {@code returnImmediately} pull empty while messages wait) or a publisher's pause.
+   */
+  void onEmptyPull(long wallMillis) {
+    if (emptySinceWall < 0) {
+      emptySinceWall = wallMillis;
+    }
+    lastEmptyWall = Math.max(lastEmptyWall, wallMillis);
+    if (wallMillis - emptySinceWall >= catchUpMillis) {
+      caughtUp = true;
+    }
   }
 
   /** The watermark at {@code wallMillis}; it never goes back. */
   long watermark(long wallMillis) {
     recent.headMap(Math.floorDiv(wallMillis - idleMillis, BUCKET_MILLIS), false).clear();
-    if (lastReadWall >= 0 && wallMillis - lastReadWall >= idleMillis) {
+    if (quiet(wallMillis)) {
       recent.clear();
       watermark = Math.max(watermark, newest + 1);
     } else if (!recent.isEmpty()
@@ -108,8 +158,26 @@ final class InputWatermark {
     return watermark;
   }
 
+  /**
+   * Whether input has been quiet for the idle span. Where an empty pull is exact (a file listing), nothing read for
+   * that long is enough. Against a subscription it is not: a busy runner may not call the reader for seconds while
+   * messages wait, so the span must be seen by pulls: an empty pull at least {@code idle} after the last read, with
+   * nothing read since.
+   */
+  private boolean quiet(long wallMillis) {
+    if (lastReadWall < 0) {
+      return false;
+    }
+    if (catchUpMillis == 0) {
+      return wallMillis - lastReadWall >= idleMillis;
+    }
+    return emptySinceWall >= 0 && lastEmptyWall - lastReadWall >= idleMillis;
+  }
+
   Snapshot snapshot() {
-    return new Snapshot(watermark, newest, lastReadWall, flowingSinceWall, caughtUp, Map.copyOf(recent));
+    return new Snapshot(
+        watermark, newest, lastReadWall, flowingSinceWall, caughtUp, Map.copyOf(recent), emptySinceWall,
+        lastEmptyWall);
   }
 
   /** Encodes a {@link Snapshot} inside a source's checkpoint. */
@@ -124,17 +192,27 @@ final class InputWatermark {
       }
       BooleanCoder.of().encode(s.caughtUp(), out);
       RECENT.encode(new TreeMap<>(s.recent()), out);
+      // Since checkpoint layout 2. -1 (no empty run) as a signed varint: VarLongCoder takes any long.
+      VarLongCoder.of().encode(s.emptySinceWall(), out);
+      VarLongCoder.of().encode(s.lastEmptyWall(), out);
     }
 
     @Override
     public Snapshot decode(InputStream in) throws IOException {
+      return decode(in, CheckpointVersion.CURRENT);
+    }
+
+    /** Decodes a snapshot written in checkpoint layout {@code version} (1 had no run of empty pulls). */
+    Snapshot decode(InputStream in, int version) throws IOException {
       long[] values = new long[4];
       for (int i = 0; i < values.length; i++) {
         values[i] = VarLongCoder.of().decode(in);
       }
       boolean caughtUp = BooleanCoder.of().decode(in);
       Map<Long, Long> recent = RECENT.decode(in);
-      return new Snapshot(values[0], values[1], values[2], values[3], caughtUp, recent);
+      long emptySince = version >= 2 ? VarLongCoder.of().decode(in) : -1;
+      long lastEmpty = version >= 2 ? VarLongCoder.of().decode(in) : -1;
+      return new Snapshot(values[0], values[1], values[2], values[3], caughtUp, recent, emptySince, lastEmpty);
     }
   }
 }

@@ -95,6 +95,15 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
     }
   }
 
+  /**
+   * How long pulls must keep finding the subscription empty before its backlog counts as read: half the idle span.
+   * One empty {@code returnImmediately} pull proves nothing (Pub/Sub may answer it empty while messages wait, and a
+   * replaying publisher pauses between requests); past the idle span the watermark moves on anyway.
+   */
+  static long catchUpMillis(long idleMillis) {
+    return idleMillis / 2;
+  }
+
   @Override
   public List<PubsubEntrySource> split(int desiredNumSplits, PipelineOptions options) {
     return List.of(this);
@@ -105,7 +114,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
       throws IOException {
     PubsubClient client = PubsubJsonClient.FACTORY.newClient(null, null, options.as(PubsubOptions.class));
     InputWatermark.Snapshot state = restored == null ? InputWatermark.Snapshot.initial() : restored.watermark();
-    return new Reader(this, client, new InputWatermark(idleMillis, latenessMillis, state));
+    return new Reader(this, client, new InputWatermark(idleMillis, latenessMillis, catchUpMillis(idleMillis), state));
   }
 
   @Override
@@ -153,6 +162,10 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
      * runner need not finalize every checkpoint (the DirectRunner finalizes only the one it resumes from).
      */
     private final Map<String, String> unacknowledged = new ConcurrentHashMap<>();
+    /** Ack id -> wall time its ack deadline was last set (pulled or extended). */
+    private final Map<String, Long> deadlineSetAt = new ConcurrentHashMap<>();
+    /** The subscription's ack deadline, read at the first pull. */
+    private int ackDeadlineSeconds = -1;
 
     Reader(PubsubEntrySource source, PubsubClient client, InputWatermark watermark) {
       super(watermark);
@@ -170,17 +183,23 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
     @Override
     public boolean advance() throws IOException {
       long now = System.currentTimeMillis();
+      extendDeadlines(now);
+      if (draining()) {
+        // Draining: what was read is in the runner; what was not stays in the subscription for the next job.
+        return emit(List.of());
+      }
       List<IncomingMessage> pulled = new ArrayList<>();
       while (pulled.size() < PULL_BATCH) {
         List<IncomingMessage> more = client.pull(now, subscription, PULL_BATCH - pulled.size(), true);
         if (more.isEmpty()) {
-          watermark.onEmptyPull();
+          watermark.onEmptyPull(System.currentTimeMillis());
           break;
         }
         pulled.addAll(more);
       }
       List<StreamEntry> batch = new ArrayList<>(pulled.size());
       for (IncomingMessage message : pulled) {
+        deadlineSetAt.put(message.ackId(), now);
         if (recent.wasCommitted(message.recordId())) {
           // Already committed: only its acknowledgement was lost. Acknowledge this copy with the next checkpoint.
           unacknowledged.put(message.ackId(), message.recordId());
@@ -190,6 +209,42 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
         batch.add(toEntry(message, watermark, now));
       }
       return emit(batch);
+    }
+
+    @Override
+    protected boolean draining() {
+      return StreamDrain.requested(source.subscription);
+    }
+
+    /**
+     * Extends the ack deadline of every message held (read, not yet acknowledged) for half the subscription's
+     * deadline or more, by a whole deadline: the runner may take longer than the deadline (10 s by default) to commit
+     * what was read, and Pub/Sub would redeliver the message meanwhile. A reader that stops (closed, or restored
+     * elsewhere from a checkpoint) stops extending, and its uncommitted messages come back to whoever reads next.
+     */
+    void extendDeadlines(long now) {
+      if (deadlineSetAt.isEmpty()) {
+        return;
+      }
+      try {
+        if (ackDeadlineSeconds < 0) {
+          ackDeadlineSeconds = client.ackDeadlineSeconds(subscription);
+        }
+        List<String> due = new ArrayList<>();
+        deadlineSetAt.forEach((ackId, setAt) -> {
+          if (now - setAt >= ackDeadlineSeconds * 500L) {
+            due.add(ackId);
+          }
+        });
+        for (int from = 0; from < due.size(); from += ACK_BATCH) {
+          List<String> batch = due.subList(from, Math.min(due.size(), from + ACK_BATCH));
+          client.modifyAckDeadline(subscription, batch, ackDeadlineSeconds);
+          batch.forEach(ackId -> deadlineSetAt.replace(ackId, now));
+        }
+      } catch (IOException e) {
+        // Not fatal: a message whose deadline passes is redelivered and read again (dropped downstream as a copy).
+        LOG.warn("could not extend ack deadlines: {}", e.toString());
+      }
     }
 
     @Override
@@ -222,6 +277,7 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
         List<String> batch = pending.subList(from, Math.min(pending.size(), from + ACK_BATCH));
         client.acknowledge(subscription, batch);
         batch.forEach(unacknowledged::remove);
+        batch.forEach(deadlineSetAt::remove);
       }
     }
   }
@@ -272,9 +328,9 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
 
     @Override
     public Checkpoint decode(InputStream in) throws IOException {
-      CheckpointVersion.read(in, "Pub/Sub");
+      int version = CheckpointVersion.read(in, "Pub/Sub");
       List<String> ackIds = ACK_IDS.decode(in);
-      return new Checkpoint(ackIds, InputWatermark.SnapshotCoder.INSTANCE.decode(in), null);
+      return new Checkpoint(ackIds, InputWatermark.SnapshotCoder.INSTANCE.decode(in, version), null);
     }
   }
 }

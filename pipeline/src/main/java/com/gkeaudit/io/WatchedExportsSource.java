@@ -181,9 +181,18 @@ public final class WatchedExportsSource
       this.resumeLines = from.currentLines();
     }
 
+    @Override
+    protected boolean draining() {
+      return source.patterns.stream().anyMatch(StreamDrain::requested);
+    }
+
     /** Reads lines until a batch is full or nothing is left to read until the next poll. */
     @Override
     public boolean advance() throws IOException {
+      if (draining()) {
+        // Draining: lines not read yet stay in their files, and the checkpoint says where reading stopped.
+        return emit(List.of());
+      }
       long now = System.currentTimeMillis();
       List<StreamEntry> batch = new ArrayList<>(failures);
       failures.clear();
@@ -382,9 +391,9 @@ public final class WatchedExportsSource
 
     @Override
     public Checkpoint decode(InputStream in) throws IOException {
-      CheckpointVersion.read(in, "watched files");
+      int version = CheckpointVersion.read(in, "watched files");
       return new Checkpoint(
-          InputWatermark.SnapshotCoder.INSTANCE.decode(in),
+          InputWatermark.SnapshotCoder.INSTANCE.decode(in, version),
           PATHS.decode(in),
           StringUtf8Coder.of().decode(in),
           VarLongCoder.of().decode(in));

@@ -40,7 +40,7 @@ class InputWatermarkTest {
   void nothingReadMeansNoWatermark() {
     InputWatermark w = fresh();
     assertThat(w.watermark(W0), is(NONE));
-    assertThat(w.watermark(W0 + 10 * IDLE), is(NONE));
+    assertThat(w.watermark(W0 + IDLE + 500), is(NONE));
   }
 
   @Test
@@ -218,5 +218,61 @@ class InputWatermarkTest {
     InputWatermark resumed = new InputWatermark(IDLE, LATENESS, reader.snapshot());
     assertThat(resumed.watermark(W0 + 800 + IDLE), is(released));
     assertThat(resumed.onRead(event(499), W0 + 900 + IDLE), is(true));
+  }
+
+  @Test
+  void oneEmptyPullIsNotCaughtUpOnlyARunOfThemSpanningTheCatchUpTime() {
+    long catchUp = IDLE / 2;
+    InputWatermark w = new InputWatermark(IDLE, LATENESS, catchUp, InputWatermark.Snapshot.initial());
+    w.onRead(event(500), W0);
+    w.onRead(event(0), W0 + 200);
+    // Pub/Sub answered one returnImmediately pull empty: messages may still be waiting.
+    w.onEmptyPull(W0 + 300);
+    assertThat(w.watermark(W0 + 400), is(NONE));
+    // More of the backlog arrives: the run of empty pulls starts over.
+    w.onRead(event(100), W0 + 1_000);
+    w.onEmptyPull(W0 + 1_100);
+    w.onEmptyPull(W0 + 1_100 + catchUp - 1);
+    assertThat(w.watermark(W0 + 1_100 + catchUp - 1), is(NONE));
+    // Empty for the whole catch-up time (the run survives a checkpoint): caught up, well before the idle span.
+    InputWatermark resumed = new InputWatermark(IDLE, LATENESS, catchUp, w.snapshot());
+    resumed.onEmptyPull(W0 + 1_100 + catchUp);
+    assertThat(resumed.watermark(W0 + 1_100 + catchUp), is(event(0) - LATENESS));
+  }
+
+  @Test
+  void aLayoutOneSnapshotStillDecodes() throws Exception {
+    InputWatermark w = shuffledBurst();
+    w.onEmptyPull(W0 + 900);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    InputWatermark.SnapshotCoder.INSTANCE.encode(w.snapshot(), out);
+    byte[] current = out.toByteArray();
+    // Layout 1 is layout 2 without the two trailing varints (the empty run's first and last pull).
+    java.io.ByteArrayOutputStream tail = new java.io.ByteArrayOutputStream();
+    org.apache.beam.sdk.coders.VarLongCoder.of().encode(W0 + 900, tail);
+    org.apache.beam.sdk.coders.VarLongCoder.of().encode(W0 + 900, tail);
+    byte[] layoutOne = java.util.Arrays.copyOf(current, current.length - tail.size());
+    InputWatermark.Snapshot decoded =
+        InputWatermark.SnapshotCoder.INSTANCE.decode(new java.io.ByteArrayInputStream(layoutOne), 1);
+    assertThat(decoded.emptySinceWall(), is(-1L));
+    assertThat(decoded.newest(), is(w.snapshot().newest()));
+    assertThat(decoded.recent(), is(w.snapshot().recent()));
+    assertThat(
+        InputWatermark.SnapshotCoder.INSTANCE.decode(new java.io.ByteArrayInputStream(current)), is(w.snapshot()));
+  }
+
+  @Test
+  void againstASubscriptionQuietMeansPullsFoundNothingForTheIdleSpanNotThatNoPullWasMade() {
+    InputWatermark w = new InputWatermark(IDLE, LATENESS, IDLE / 2, InputWatermark.Snapshot.initial());
+    w.onRead(event(500), W0);
+    w.onRead(event(0), W0 + 200);
+    // The runner is busy and does not call the reader for a long time: messages may be waiting, nothing moves.
+    assertThat(w.watermark(W0 + IDLE + 500), is(NONE));
+    // Pulls come back empty, but not yet for the idle span after the last read: caught up, not quiet.
+    w.onEmptyPull(W0 + 200);
+    w.onEmptyPull(W0 + 200 + IDLE - 1);
+    assertThat(w.watermark(W0 + 200 + IDLE - 1), is(event(0) - LATENESS));
+    w.onEmptyPull(W0 + 200 + IDLE);
+    assertThat(w.watermark(W0 + 200 + IDLE), is(event(500) + 1));
   }
 }

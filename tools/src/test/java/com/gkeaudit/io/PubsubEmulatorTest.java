@@ -104,6 +104,72 @@ class PubsubEmulatorTest {
     assertThat(err.toString(StandardCharsets.UTF_8), containsString("pass --create to create the topic"));
   }
 
+  /**
+   * The local source holds read messages past the subscription's 10 s ack deadline without a redelivery (it extends
+   * their deadlines); a reader restored from a checkpoint elsewhere gets the uncommitted messages again once the
+   * first reader stops extending (no loss), and acknowledging them leaves nothing in the subscription (no copy left
+   * to come back).
+   */
+  @Test
+  void heldMessagesAreNotRedeliveredAndARestoredReaderGetsTheUncommittedOnesOnce() throws Exception {
+    assumeTrue(emulator.isAvailable(), emulator.reason());
+    String topic = "projects/test-project/topics/held";
+    String subscription = "projects/test-project/subscriptions/held";
+    emulator.createTopic(topic);
+    emulator.createSubscription(subscription, topic);
+    List<String> ids = emulator.rest().publish(topic, List.of(
+        message("2026-11-10T08:00:00Z", "a"), message("2026-11-10T08:00:01Z", "b"),
+        message("2026-11-10T08:00:02Z", "c")));
+    org.apache.beam.sdk.options.PipelineOptions options =
+        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(
+                "--pubsubRootUrl=" + emulator.rootUrl(),
+                "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
+            .create();
+    PubsubEntrySource source = PubsubEntrySource.of(
+        subscription, org.joda.time.Duration.standardSeconds(30), org.joda.time.Duration.ZERO);
+
+    var first = source.createReader(options, null);
+    List<String> read = new java.util.ArrayList<>(readFor(first, first.start(), 2_000));
+    assertThat(read.stream().sorted().toList(), is(ids.stream().sorted().toList()));
+    // Held, not committed, for longer than the 10 s ack deadline: nothing comes back while the reader extends.
+    assertThat(readFor(first, false, 14_000), is(List.of()));
+
+    // The runner moves the read elsewhere: a reader from the encoded checkpoint (which cannot acknowledge), and the
+    // first one goes away without its checkpoint being finalized (its output was never committed).
+    PubsubEntrySource.Checkpoint checkpoint = org.apache.beam.sdk.util.CoderUtils.clone(
+        source.getCheckpointMarkCoder(), (PubsubEntrySource.Checkpoint) first.getCheckpointMark());
+    first.close();
+    var second = source.createReader(options, checkpoint);
+    List<String> again = readFor(second, second.start(), 25_000);
+    assertThat("the uncommitted messages come back, each once", again.stream().sorted().toList(),
+        is(ids.stream().sorted().toList()));
+    second.getCheckpointMark().finalizeCheckpoint();
+    assertThat(emulator.pullAtLeast(subscription, 1, Duration.ofSeconds(12)), is(List.of()));
+  }
+
+  /** Advances {@code reader} for {@code millis} (or until it has read three messages); the message ids read. */
+  private static List<String> readFor(
+      org.apache.beam.sdk.io.UnboundedSource.UnboundedReader<List<StreamEntry>> reader, boolean available, long millis)
+      throws IOException, InterruptedException {
+    List<String> ids = new java.util.ArrayList<>();
+    long end = System.currentTimeMillis() + millis;
+    while (System.currentTimeMillis() < end && ids.size() < 3) {
+      if (available) {
+        reader.getCurrent().forEach(entry -> ids.add(entry.recordId()));
+      } else {
+        Thread.sleep(250);
+      }
+      available = reader.advance();
+    }
+    return ids;
+  }
+
+  private static com.gkeaudit.tools.PubsubRest.Message message(String timestamp, String insertId) {
+    String json = "{\"insertId\":\"" + insertId + "\",\"timestamp\":\"" + timestamp + "\"}";
+    return new com.gkeaudit.tools.PubsubRest.Message(
+        json.getBytes(StandardCharsets.UTF_8), Map.of(ATTRIBUTE, timestamp));
+  }
+
   /** Runs PublishExport against the emulator; returns its stdout (the summary), failing with stderr on error. */
   @Test
   void theSourceChecksItsSubscriptionBeforeALocalRun() {
