@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,13 +23,6 @@ class DocsLinksTest {
 
   /** Markdown inline links and images: [text](target) or [text](target "title"). */
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
-
-  /**
-   * Pages written on other branches at the same time as this test (streaming, behavioural rules, input robustness);
-   * until they are merged, links to them may not resolve. Remove this allowance once the three files exist.
-   */
-  private static final Set<String> PAGES_MERGED_LATER =
-      Set.of("docs/streaming.md", "docs/behavioural-rules.md", "docs/input-robustness.md");
 
   @Test
   void readmeIsAShortEntryPoint() throws IOException {
@@ -59,8 +51,7 @@ class DocsLinksTest {
         String where = REPO.relativize(page) + ": " + target;
         if (path.startsWith("/") || !resolved.startsWith(REPO)) {
           broken.add(where + " (points outside the repository)");
-        } else if (!Files.exists(resolved)
-            && !PAGES_MERGED_LATER.contains(REPO.relativize(resolved).toString().replace('\\', '/'))) {
+        } else if (!Files.exists(resolved)) {
           broken.add(where + " (no such file)");
         }
       }
