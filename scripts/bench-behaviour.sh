@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: the behavioural rules (SPEC §5b) over synthetic history against new-principal in the same run.
+# Benchmark: the behavioural rules (docs/behavioural-rules.md) over synthetic history against new-principal in the same run.
 #
 #   scripts/bench-behaviour.sh [PRINCIPALS] [DAYS] [ROUNDS]      (default 10000 30 3)
 #

@@ -281,7 +281,7 @@ public final class GkeAuditPipeline {
     String outputDir = options.getOutputDir();
     if (isSet(outputDir)) {
       Duration flush = Duration.standardSeconds(options.getOutputFlushSeconds());
-      // Findings are few and urgent (SPEC §8: a single-entry finding within 5 s of its entry's arrival): their own
+      // Findings are few and urgent (docs/streaming.md: a single-entry finding within 5 s of its entry's arrival): their own
       // short panes. Events and dead letters, the volume, are batched on --outputFlushSeconds.
       Duration findingsFlush = flush.isShorterThan(FINDINGS_FLUSH) ? flush : FINDINGS_FLUSH;
       findings.apply(

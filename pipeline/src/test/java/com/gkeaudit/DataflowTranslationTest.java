@@ -287,7 +287,7 @@ class DataflowTranslationTest {
 
   @Test
   void noStatefulStepKeysEverythingByOneConstant() {
-    // A step keyed by a constant runs on one worker thread whatever the job's size (SPEC §8 "scales out"). Every
+    // A step keyed by a constant runs on one worker thread whatever the job's size (docs/streaming.md "scales out"). Every
     // stateful step's key must come from the data: a shard of a rule key, of an entry identity, or of a cluster.
     List<String> problems = new ArrayList<>();
     visitPrimitives(

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §9 end to end, against a real Pub/Sub emulator: a batch run over the samples with {@code --findingsTopic} and
+ * docs/alerts-and-suppressions.md end to end, against a real Pub/Sub emulator: a batch run over the samples with {@code --findingsTopic} and
  * {@code --suppressions} publishes each unsuppressed finding exactly once, its row as data and the routing attributes
  * set; a suppressed finding is written with its reason and not published; finding ids are those of a run without
  * suppressions. Skipped, saying why, where the emulator is not installed.

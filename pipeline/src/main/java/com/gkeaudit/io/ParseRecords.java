@@ -49,7 +49,7 @@ public final class ParseRecords {
   /**
    * Parses one stream entry (a Pub/Sub message, or a line of a watched file) and emits its outcome. The element keeps
    * the timestamp its source gave it: a runner does not let an element move back in time. Nothing is late here
-   * (SPEC §8: a late entry is still an event): the stateful rules judge lateness against what they have released
+   * (docs/streaming.md: a late entry is still an event): the stateful rules judge lateness against what they have released
    * ({@code OrderedRuleFn}), and dead-letter what they missed.
    * A line over the size cap (only its prefix was kept) becomes a "too-large" dead letter, as in a file read once.
    */

@@ -16,7 +16,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 
 /**
- * The alert sink of SPEC §9: each finding that is not suppressed becomes one Pub/Sub message whose data is its §6
+ * The alert sink of docs/alerts-and-suppressions.md: each finding that is not suppressed becomes one Pub/Sub message whose data is its §6
  * row as JSON (the same text as a findings NDJSON line) and whose attributes let a subscription filter without
  * parsing it: {@code rule_id}, {@code severity}, {@code project_id}, {@code cluster_name} ({@code ""} when the finding
  * spans clusters) and {@code finding_id} (a relay can drop a copy it has seen). Written with Beam's PubsubIO, so

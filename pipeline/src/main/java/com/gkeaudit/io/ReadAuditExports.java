@@ -122,7 +122,7 @@ public final class ReadAuditExports extends PTransform<PBegin, PCollectionTuple>
             });
       } catch (IOException | RuntimeException e) {
         // A corrupt or truncated gzip member, a vanished object, a file that cannot be opened: what was read stands,
-        // and the rest of the file is one record read and dead-lettered, saying where reading stopped (SPEC §7: the
+        // and the rest of the file is one record read and dead-lettered, saying where reading stopped (docs/output.md: the
         // counts add up).
         long line = reader.linesRead() + 1;
         String error =

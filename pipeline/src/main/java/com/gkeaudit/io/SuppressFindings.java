@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Marks the findings a suppressions file matches (SPEC §9): they keep flowing to every findings output with
+ * Marks the findings a suppressions file matches (docs/alerts-and-suppressions.md): they keep flowing to every findings output with
  * {@code suppressed_by} set; only the alert sink leaves them out. Detection runs before this step and ids are made
  * there, so a suppression never changes a {@code finding_id}.
  *

@@ -24,7 +24,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
- * A suppressions file (SPEC §9), YAML or JSON:
+ * A suppressions file (docs/alerts-and-suppressions.md), YAML or JSON:
  *
  * <pre>
  * suppressions:

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The one redaction of the project (SPEC §5: secrets never reach events, findings, dead letters or logs), driven by
+ * The one redaction of the project (docs/rules.md: secrets never reach events, findings, dead letters or logs), driven by
  * one list of secret names. Two forms share that list:
  *
  * <ul>

@@ -412,7 +412,7 @@ public final class LogEntryParser {
 
   /**
    * The identity of an entry without an {@code insertId}: a hash of its raw bytes, so two different entries at one
-   * timestamp stay two while a replay of the same line is still one (SPEC §4 duplicates).
+   * timestamp stay two while a replay of the same line is still one (docs/rules.md duplicates).
    */
   static String rawInsertId(byte[] buf, int offset, int length) {
     try {

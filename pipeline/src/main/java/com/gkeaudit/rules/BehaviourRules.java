@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The behavioural rules of SPEC §5b, each principal judged against its own history: {@code unusual-client},
+ * The behavioural rules of docs/behavioural-rules.md, each principal judged against its own history: {@code unusual-client},
  * {@code unusual-source}, {@code rare-method}, {@code change-volume-anomaly} and {@code denied-then-changed}. They
  * share one key (the principal) and one {@link PrincipalHistory}, so they run as one ordered step: each entry is
  * judged by every rule against the history strictly before it, and only then added to it.

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * SPEC §5b client family of an entry, from {@code requestMetadata.callerSuppliedUserAgent}: the first matching row
+ * docs/behavioural-rules.md client family of an entry, from {@code requestMetadata.callerSuppliedUserAgent}: the first matching row
  * of the table wins (Terraform's agent also contains {@code google-api-go-client}, so the order is the contract).
  */
 public final class ClientFamily {

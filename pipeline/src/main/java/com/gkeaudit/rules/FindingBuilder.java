@@ -112,7 +112,7 @@ public final class FindingBuilder {
 
   /**
    * Raises severity (once) also when a cluster involved that is not among the evidence qualifies: principal-keyed
-   * findings whose evidence is one entry of many (SPEC §4 "any cluster involved").
+   * findings whose evidence is one entry of many (docs/rules.md "any cluster involved").
    */
   public FindingBuilder alsoEscalatedBy(boolean anotherClusterQualifies) {
     this.alsoEscalated = anotherClusterQualifies;

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * change method) with the time it was last seen. Its size is the number of distinct X seen within the lookback,
  * whatever the number of entries, and {@link #prune} forgets an X once its last sighting leaves the lookback.
  *
- * <p>SPEC §5b looks at entries <em>strictly</em> before the event. Events are recorded in event-time order, but
+ * <p>docs/behavioural-rules.md looks at entries <em>strictly</em> before the event. Events are recorded in event-time order, but
  * several can share one timestamp; so each X also keeps its previous distinct time ({@code prior}), and a question
  * asked at the time of its latest sighting is answered from the one before.
  */

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What the behavioural rules (SPEC §5b) remember of one principal: the state of {@link BehaviourRules}, stored by the
+ * What the behavioural rules (docs/behavioural-rules.md) remember of one principal: the state of {@link BehaviourRules}, stored by the
  * runner as JSON. Everything in it is bounded by distinct values or days within a lookback, never by the number of
  * entries: client families, source networks and change methods with their last sighting ({@link LastSeen}), the
  * times of the latest {@code rareMethodMinHistory} changes, changes per UTC day for the volume baseline, the denied
@@ -21,7 +21,7 @@ import java.util.TreeSet;
 public final class PrincipalHistory {
   /** Time of the principal's first ClusterManager entry in the input. */
   public Long firstSeenNanos;
-  /** Client families (SPEC §5b table) of all its entries. */
+  /** Client families (docs/behavioural-rules.md table) of all its entries. */
   public LastSeen clients = new LastSeen();
   /** Source networks of all its entries (none is not recorded). */
   public LastSeen networks = new LastSeen();
@@ -33,7 +33,7 @@ public final class PrincipalHistory {
   public TreeMap<Long, Integer> changesPerDay = new TreeMap<>();
   /** The UTC day (epoch day) {@link #dayClusters} describe. */
   public Long clustersDay;
-  /** Clusters changed on {@link #clustersDay}, and whether any raises severity (SPEC §4 escalation). */
+  /** Clusters changed on {@link #clustersDay}, and whether any raises severity (docs/rules.md escalation). */
   public List<String> dayClusters = new ArrayList<>();
   public boolean dayClustersEscalate;
   /** The UTC day change-volume-anomaly last fired on (once per principal and day). */
@@ -46,7 +46,7 @@ public final class PrincipalHistory {
   /** A permission-denied-burst finding that no successful change has followed yet. */
   public record OpenBurst(String findingId, long eventTimeNanos) {}
 
-  /** SPEC §5b: established at t when t ≥ first entry + baselineDays. */
+  /** docs/behavioural-rules.md: established at t when t ≥ first entry + baselineDays. */
   boolean established(long timeNanos, RuleConfig config) {
     return firstSeenNanos != null && timeNanos >= firstSeenNanos + config.baselineNanos();
   }

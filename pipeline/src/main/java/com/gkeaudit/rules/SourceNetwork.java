@@ -5,7 +5,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /**
- * SPEC §5b source network of an entry, from {@code requestMetadata.callerIp}: {@code internal} for the values Cloud
+ * docs/behavioural-rules.md source network of an entry, from {@code requestMetadata.callerIp}: {@code internal} for the values Cloud
  * Logging writes for internal callers ({@code private}, {@code gce-internal-ip}) and for RFC 1918 and RFC 4193
  * addresses; any other IPv4 address its /24 ({@code 203.0.113.0/24}), any other IPv6 address its /48 in RFC 5952 text
  * ({@code 2001:db8:1::/48}); absent or not an address: none (null).

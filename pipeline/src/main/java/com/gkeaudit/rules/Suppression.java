@@ -4,7 +4,7 @@ import com.gkeaudit.model.Finding;
 import java.io.Serializable;
 
 /**
- * One entry of a suppressions file (SPEC §9): globs on rule, principal, project and cluster (null = any), an optional
+ * One entry of a suppressions file (docs/alerts-and-suppressions.md): globs on rule, principal, project and cluster (null = any), an optional
  * end ({@code until}, exclusive, epoch nanoseconds) and the reason written into {@code suppressed_by}. A finding's
  * null field (cluster_name of a principal-keyed finding, an orphan operation's principal) is matched as the empty
  * text, so {@code *} matches it and {@code prod-*} does not.

@@ -66,7 +66,7 @@ public final class DetectFindings extends PTransform<PCollection<ClusterEvent>, 
 
   /**
    * In a stream, how far behind the watermark an entry may arrive and still be seen in order by the stateful rules
-   * (SPEC §8): each of them holds events that long past the watermark. Ignored in batch, where the watermark reaches
+   * (docs/streaming.md): each of them holds events that long past the watermark. Ignored in batch, where the watermark reaches
    * the end of input once, after every entry.
    */
   public DetectFindings withAllowedLateness(Duration allowed) {

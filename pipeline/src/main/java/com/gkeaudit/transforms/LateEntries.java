@@ -29,7 +29,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 
 /**
- * SPEC §8: an entry later than the allowed lateness is still an event (and the single-entry rules judged it), but
+ * docs/streaming.md: an entry later than the allowed lateness is still an event (and the single-entry rules judged it), but
  * the stateful rules that had already moved past its time did not see it. Each such rule reports it ({@link
  * OrderedRuleFn#LATE}); this step turns those reports into one {@code late} dead letter and one {@code records_late}
  * count per entry, naming the first rule that missed it, however many rules report it.
@@ -107,7 +107,7 @@ public final class LateEntries extends PTransform<PCollection<KV<String, Cluster
         sweepAt.write(1L);
         sweep.offset(REMEMBER).setRelative();
       }
-      // Not a records_dead_letter: the record is already counted as a ClusterManager entry and an event (SPEC §7
+      // Not a records_dead_letter: the record is already counted as a ClusterManager entry and an event (docs/output.md
       // accounting); this dead letter says what it missed.
       LATE.inc();
       out.output(deadLetter(event, rule));

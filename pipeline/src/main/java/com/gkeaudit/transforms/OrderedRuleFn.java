@@ -36,7 +36,7 @@ import org.apache.beam.sdk.values.TupleTag;
  * seen in order.
  */
 public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Finding> {
-  /** Events that reached this rule after it had released events past their time (SPEC §8 late). */
+  /** Events that reached this rule after it had released events past their time (docs/streaming.md late). */
   public static final TupleTag<ClusterEvent> LATE = new TupleTag<>() {};
   /** In a stream, releases are rounded up to this: one state scan per second at most, whatever the traffic. */
   static final long RELEASE_BUCKET_MILLIS = 1_000;
@@ -73,7 +73,7 @@ public final class OrderedRuleFn<S> extends DoFn<KV<Integer, ClusterEvent>, Find
 
   /**
    * @param hold how long each event (and deadline) waits after the watermark passes its time before it is released:
-   *     the allowed lateness (SPEC §8), so an entry arriving up to that much behind the watermark is still in order
+   *     the allowed lateness (docs/streaming.md), so an entry arriving up to that much behind the watermark is still in order
    *     (Dataflow's Pub/Sub watermark follows the event times of the backlog and leaves no room for stragglers)
    * @param streaming whether the input is unbounded: releases then follow the earliest waiting event, so findings
    *     come out as soon as the watermark allows, instead of once at the end of input

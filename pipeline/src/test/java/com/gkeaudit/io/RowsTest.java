@@ -25,7 +25,7 @@ class RowsTest {
           "window_end", "project_id", "location", "cluster_name", "principal", "caller_ip", "user_agent", "method",
           "operation_id", "evidence_insert_ids", "risk_categories", "mitre_techniques", "environment", "owner",
           "criticality", "release_channel", "master_version", "details", "detected_at",
-          // SPEC §9: suppressions.
+          // docs/alerts-and-suppressions.md: suppressions.
           "suppressed", "suppressed_by");
 
   @Test

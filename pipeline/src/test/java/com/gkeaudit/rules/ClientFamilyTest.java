@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** SPEC §5b client-family table: first matching row wins, case-insensitive, fallback to the agent's first word. */
+/** docs/behavioural-rules.md client-family table: first matching row wins, case-insensitive, fallback to the agent's first word. */
 class ClientFamilyTest {
 
   @ParameterizedTest(name = "{0} -> {1}")

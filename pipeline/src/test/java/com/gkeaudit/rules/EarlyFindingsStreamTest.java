@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SPEC §8 time to detect: a single-entry finding comes out as soon as its entry is read, whatever the watermark;
+ * docs/streaming.md time to detect: a single-entry finding comes out as soon as its entry is read, whatever the watermark;
  * stateful findings wait for the watermark (plus the allowed lateness). Findings are observed in processing-time
  * panes, as the NDJSON sink writes them: an early pane holds what was emitted before the watermark moved at all.
  */

@@ -161,7 +161,7 @@ public final class Incidents {
     entries.add(change("SetLabels").cluster("c-post").from("2001:db8::7").request("{}").at(at(13, 30)));
     entries.add(change("SetLabels").cluster("c-post").from("2001:db9::7").request("{}").at(at(14, 0)));
 
-    // Behavioural rules (SPEC §5b). A Terraform service account changes c-tf daily from inside the VPC, then its key
+    // Behavioural rules (docs/behavioural-rules.md). A Terraform service account changes c-tf daily from inside the VPC, then its key
     // is used once from curl at a network it never used: unusual-client, unusual-source (and untrusted-source).
     for (int d = 9; d >= 1; d--) {
       entries.add(change("SetLabels").cluster("c-tf").by(TERRAFORM_SA).agent(TERRAFORM_AGENT).from("private")

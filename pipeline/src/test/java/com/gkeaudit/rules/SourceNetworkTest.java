@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §5b source network: internal, IPv4 /24, IPv6 /48, or none. */
+/** docs/behavioural-rules.md source network: internal, IPv4 /24, IPv6 /48, or none. */
 class SourceNetworkTest {
 
   @ParameterizedTest(name = "{0} -> {1}")

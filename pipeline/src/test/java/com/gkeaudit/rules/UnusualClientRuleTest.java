@@ -137,7 +137,7 @@ class UnusualClientRuleTest {
 
   @Test
   void aReadOrDeniedCallWithTheToolMakesItKnown() {
-    // SPEC §5b: history includes reads and denied calls (visible in events), so the change is not reported.
+    // docs/behavioural-rules.md: history includes reads and denied calls (visible in events), so the change is not reported.
     List<ClusterEvent> events = terraformDays(10);
     events.add(call("ListClusters").dataAccess().noCluster().by(SA).agent(CURL).atNanos(nanos(T0) + 10 * DAY).build());
     events.add(labels(SA, CURL, nanos(T0) + 10 * DAY + 1));

@@ -159,7 +159,7 @@ class StreamingSemanticsTest {
 
   // (a) Late data.
 
-  // SPEC §8 (changed by issue 12: a late entry used to be dead-lettered instead of becoming an event): an entry
+  // docs/streaming.md (changed by issue 12: a late entry used to be dead-lettered instead of becoming an event): an entry
   // later than the allowed lateness is still an event, still judged by the single-entry rules, and dead-lettered
   // 'late' once for the stateful rules that had moved past it.
   @Test

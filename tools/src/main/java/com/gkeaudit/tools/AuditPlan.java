@@ -636,7 +636,7 @@ final class AuditPlan {
     reserve(c, p, at);
     Target t = Target.of(c);
     // A principal's first two routine changes use both routine methods, so neither is ever a rare-method later
-    // (SPEC §5b: new once five changes are in the lookback); after that the mix is random.
+    // (docs/behavioural-rules.md: new once five changes are in the lookback); after that the mix is random.
     int n = routineCount.merge(p, 1, Integer::sum);
     boolean labels = r.nextInt(3) == 0;
     if (n <= 2) {
@@ -1203,7 +1203,7 @@ final class AuditPlan {
           + "account; only its request line carries the secret (see secret.insert_id)", List.of(np, pw));
       secretInsertId = op.first.insertId;
     }
-    // 11d-f. Behavioural rules (SPEC §5b): a Terraform service account that labels staging-data every morning
+    // 11d-f. Behavioural rules (docs/behavioural-rules.md): a Terraform service account that labels staging-data every morning
     {
       Principal tfLabels = sa("terraform-labels@" + fleet.staging.id() + ".iam.gserviceaccount.com", "private",
           Tool.TF_GOOGLE, null);

@@ -38,7 +38,7 @@ public final class SetupBigQuery {
       List.of("all_findings", "latest_findings", "daily_finding_counts", "cluster_change_timeline", "open_rotations",
           "cluster_risk_summary");
 
-  /** Nullable columns added to a table after its first release, by table (SPEC §9: suppressions). */
+  /** Nullable columns added to a table after its first release, by table (docs/alerts-and-suppressions.md: suppressions). */
   static final Map<OutputTable, List<String>> ADDED_COLUMNS =
       Map.of(OutputTable.FINDINGS, List.of("suppressed", "suppressed_by"));
 

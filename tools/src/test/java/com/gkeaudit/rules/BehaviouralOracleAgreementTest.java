@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The behavioural rules against the independent reading of SPEC §5b in {@link SpecOracle} (brute force, no pipeline
+ * The behavioural rules against the independent reading of docs/behavioural-rules.md in {@link SpecOracle} (brute force, no pipeline
  * class), over a random corpus full of traps (ties, UTC midnights, blank and absent agents, Terraform's go-client
  * agent, private and documentation ranges, fec0::/10, unparsable and absent caller IPs, reads and denied calls as
  * history, denied bursts, spikes), under the default options and under two other sets.

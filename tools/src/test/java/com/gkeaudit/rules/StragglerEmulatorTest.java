@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §8 through a real Pub/Sub emulator: a straggler published 45 s after later entries, into a quiet stream whose
+ * docs/streaming.md through a real Pub/Sub emulator: a straggler published 45 s after later entries, into a quiet stream whose
  * watermark has already jumped to its newest entry, is still seen in order by the stateful rules (it completes a
  * change burst), and nothing is late. Skipped, saying why, where the emulator is not installed.
  */

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * SPEC §5b read independently of the product (no pipeline class is used): brute force over each principal's whole
+ * docs/behavioural-rules.md read independently of the product (no pipeline class is used): brute force over each principal's whole
  * history for every entry, with the definitions spelled as the SPEC words them. Part of {@link SpecOracle}.
  */
 final class BehaviourOracle {

@@ -112,7 +112,7 @@ class SampleExportGeneratorTest {
     }
     assertThat(bytes, lessThanOrEqualTo(4_000_000L));
     double k8sShare = (double) defaultRead.others.size() / defaultRead.total;
-    // 0.89, not 0.90: the behavioural scenarios (SPEC §5b) add ~80 ClusterManager entries of history.
+    // 0.89, not 0.90: the behavioural scenarios (docs/behavioural-rules.md) add ~80 ClusterManager entries of history.
     assertThat(k8sShare, greaterThanOrEqualTo(0.89));
     for (JsonNode e : defaultRead.others) {
       assertEquals("k8s.io", e.path("protoPayload").path("serviceName").asText());

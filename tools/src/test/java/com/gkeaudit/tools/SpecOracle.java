@@ -31,8 +31,8 @@ import java.util.TreeMap;
 public final class SpecOracle {
 
   /**
-   * The options of the behavioural rules (SPEC §5b), which this oracle also reads with other values than the
-   * defaults; the rules of SPEC §5 keep their defaults here.
+   * The options of the behavioural rules (docs/behavioural-rules.md), which this oracle also reads with other values than the
+   * defaults; the rules of docs/rules.md keep their defaults here.
    */
   public record Behaviour(int lookbackDays, int baselineDays, int rareMethodMinHistory, int volumeMinChanges,
       double volumeSigma, int volumeBaselineDays, int escalationWindowMinutes, int deniedThreshold,
