@@ -182,8 +182,10 @@ public final class Redactor {
         }
         flush(p + 1);
         append(REDACTED_BYTES);
-        pos = close < end ? close : end; // the closing quote, when there is one, is copied as is
-        copiedUpTo = pos;
+        // The closing quote, when there is one, is copied as is, and scanning goes on after it: were it scanned
+        // again it would open a string, and the next member's name would be read as that string's content.
+        copiedUpTo = close < end ? close : end;
+        pos = close < end ? close + 1 : end;
         return;
       }
       if (v == '{' || v == '[') {

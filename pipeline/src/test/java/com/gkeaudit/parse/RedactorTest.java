@@ -17,6 +17,14 @@ class RedactorTest {
     return Redactor.redact(text);
   }
 
+  /** Found by InputFuzzTest: the closing quote of a redacted value was scanned again and hid the next member's name. */
+  @Test
+  void aSecretRightAfterARedactedStringIsRedactedToo() {
+    assertThat(
+        redact("{\"token\":\"abc\",\"CLIENT_KEY\":\"s3cr3t\",\"key\":\"k\",\"other\":\"kept\"}"),
+        is("{\"token\":\"[REDACTED]\",\"CLIENT_KEY\":\"[REDACTED]\",\"key\":\"[REDACTED]\",\"other\":\"kept\"}"));
+  }
+
   @Test
   void aLongSecretValueInACutRecordIsRedactedWithoutRecursion() {
     // The old pattern recursed per character: 20,000 characters overflowed the stack and stopped the job.
