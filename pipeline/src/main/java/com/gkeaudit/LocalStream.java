@@ -109,7 +109,7 @@ final class LocalStream {
   }
 
   static String progress(PipelineResult result) {
-    var counters = RunSummary.counters(result);
+    var counters = com.gkeaudit.io.PipelineCounters.of(result);
     return String.format(
         Locale.ROOT,
         "stream: %,d records read, %,d events, %,d findings, %,d dead-lettered (%,d late)",

@@ -1,14 +1,10 @@
 package com.gkeaudit;
 
-import com.gkeaudit.io.ParseRecords;
+import com.gkeaudit.io.PipelineCounters;
 import com.gkeaudit.options.GkeAuditOptions;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricQueryResults;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /** The local run's readable summary, from the pipeline's Beam metrics. */
 final class RunSummary {
@@ -23,19 +19,7 @@ final class RunSummary {
   }
 
   static RunSummary of(PipelineResult result, GkeAuditOptions options, long elapsedMillis) {
-    return new RunSummary(counters(result), options, elapsedMillis);
-  }
-
-  /** Every counter of the project's namespace, by name, summed over steps. */
-  static Map<String, Long> counters(PipelineResult result) {
-    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().build());
-    Map<String, Long> out = new TreeMap<>();
-    for (MetricResult<Long> counter : metrics.getCounters()) {
-      if (counter.getName().getNamespace().equals(ParseRecords.METRICS_NAMESPACE)) {
-        out.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
-      }
-    }
-    return out;
+    return new RunSummary(PipelineCounters.of(result), options, elapsedMillis);
   }
 
   long get(String name) {

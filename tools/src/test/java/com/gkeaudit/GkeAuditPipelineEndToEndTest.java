@@ -57,7 +57,7 @@ class GkeAuditPipelineEndToEndTest {
         PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().as(GkeAuditOptions.class);
     PipelineResult result = GkeAuditPipeline.build(options).run();
     assertThat(result.waitUntilFinish(), is(PipelineResult.State.DONE));
-    return RunSummary.counters(result);
+    return com.gkeaudit.io.PipelineCounters.of(result);
   }
 
   static List<JsonNode> rows(Path outputDir, String table) throws IOException {

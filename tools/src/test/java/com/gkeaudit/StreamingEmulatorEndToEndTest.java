@@ -75,7 +75,7 @@ class StreamingEmulatorEndToEndTest {
 
       assertThat("each finding written once", new ArrayList<>(new TreeSet<>(streamIds)), is(sorted(streamIds)));
       assertThat(sorted(streamIds), is(sorted(batchIds)));
-      Map<String, Long> counters = RunSummary.counters(stream);
+      Map<String, Long> counters = com.gkeaudit.io.PipelineCounters.of(stream);
       assertThat("nothing arrived late", counters.getOrDefault("records_late", 0L), is(0L));
       assertThat(lateDeadLetters(streamOut), is(empty()));
     } finally {
@@ -102,13 +102,13 @@ class StreamingEmulatorEndToEndTest {
     try {
       long published = publishSamplesShuffled(topic);
       long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
-      while (RunSummary.counters(stream).getOrDefault("records_read", 0L) < published
+      while (com.gkeaudit.io.PipelineCounters.of(stream).getOrDefault("records_read", 0L) < published
           && System.currentTimeMillis() < deadline) {
         Thread.sleep(500);
       }
       // A redelivered copy is read again (and dropped downstream), so more may have been read than published.
       assertThat("everything published was read",
-          RunSummary.counters(stream).getOrDefault("records_read", 0L) >= published, is(true));
+          com.gkeaudit.io.PipelineCounters.of(stream).getOrDefault("records_read", 0L) >= published, is(true));
 
       LocalStream.drain(options);
       PipelineResult.State state = stream.waitUntilFinish(org.joda.time.Duration.millis(TIMEOUT_MILLIS));

@@ -112,7 +112,7 @@ class WatchedFilesEndToEndTest {
 
       assertThat("each finding written once", new ArrayList<>(new TreeSet<>(streamIds)), is(sorted(streamIds)));
       assertThat(sorted(streamIds), is(sorted(batchIds)));
-      Map<String, Long> counters = RunSummary.counters(stream);
+      Map<String, Long> counters = com.gkeaudit.io.PipelineCounters.of(stream);
       assertThat("nothing arrived late", counters.getOrDefault("records_late", 0L), is(0L));
       assertThat(lateDeadLetters(streamOut), is(empty()));
       System.out.printf("watched-files stream matched the batch run's %d findings in %d s%n", expected,

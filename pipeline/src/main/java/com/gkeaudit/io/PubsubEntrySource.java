@@ -45,6 +45,11 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
   private static final Logger LOG = LoggerFactory.getLogger(PubsubEntrySource.class);
   private static final int PULL_BATCH = 1000;
   private static final int ACK_BATCH = 2000;
+  /**
+   * Most messages a reader holds (read, not yet acknowledged). Every checkpoint carries their ack ids, so this bounds
+   * its size (a few MB) while acknowledgements lag or fail; past it the reader pulls nothing until the runner commits.
+   */
+  static final int MAX_HELD = 20_000;
   private static final int CHECK_SECONDS = 20;
 
   private final String subscription;
@@ -114,7 +119,8 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
       throws IOException {
     PubsubClient client = PubsubJsonClient.FACTORY.newClient(null, null, options.as(PubsubOptions.class));
     InputWatermark.Snapshot state = restored == null ? InputWatermark.Snapshot.initial() : restored.watermark();
-    return new Reader(this, client, new InputWatermark(idleMillis, latenessMillis, catchUpMillis(idleMillis), state));
+    return new Reader(
+        this, client, new InputWatermark(idleMillis, latenessMillis, catchUpMillis(idleMillis), state), MAX_HELD);
   }
 
   @Override
@@ -166,9 +172,11 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
     private final Map<String, Long> deadlineSetAt = new ConcurrentHashMap<>();
     /** The subscription's ack deadline, read at the first pull. */
     private int ackDeadlineSeconds = -1;
+    private final int maxHeld;
 
-    Reader(PubsubEntrySource source, PubsubClient client, InputWatermark watermark) {
+    Reader(PubsubEntrySource source, PubsubClient client, InputWatermark watermark, int maxHeld) {
       super(watermark);
+      this.maxHeld = maxHeld;
       this.source = source;
       this.client = client;
       this.subscription = PubsubClient.subscriptionPathFromPath(source.subscription);
@@ -189,8 +197,10 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
         return emit(List.of());
       }
       List<IncomingMessage> pulled = new ArrayList<>();
-      while (pulled.size() < PULL_BATCH) {
-        List<IncomingMessage> more = client.pull(now, subscription, PULL_BATCH - pulled.size(), true);
+      // Held messages count against the bound until acknowledged; an empty pull is not made (it would say nothing).
+      int room = Math.min(PULL_BATCH, maxHeld - unacknowledged.size());
+      while (pulled.size() < room) {
+        List<IncomingMessage> more = client.pull(now, subscription, room - pulled.size(), true);
         if (more.isEmpty()) {
           watermark.onEmptyPull(System.currentTimeMillis());
           break;

@@ -109,20 +109,10 @@ class ReadAuditExportsTest {
         .isEqualTo(DeadLetter.UNREADABLE + " line=true true");
     org.apache.beam.sdk.PipelineResult result = pipeline.run();
     result.waitUntilFinish();
-    long readCount = counter(result, "records_read");
-    long other = counter(result, "records_other_service");
-    long dead = counter(result, "records_dead_letter");
+    long readCount = PipelineCounters.get(result, "records_read");
+    long other = PipelineCounters.get(result, "records_other_service");
+    long dead = PipelineCounters.get(result, "records_dead_letter");
     assertThat(dead, is(1L));
     assertThat(readCount, is(other + dead));
-  }
-
-  private static long counter(org.apache.beam.sdk.PipelineResult result, String name) {
-    long total = 0;
-    for (var c : result.metrics().queryMetrics(org.apache.beam.sdk.metrics.MetricsFilter.builder().build()).getCounters()) {
-      if (c.getName().getName().equals(name)) {
-        total += c.getAttempted();
-      }
-    }
-    return total;
   }
 }

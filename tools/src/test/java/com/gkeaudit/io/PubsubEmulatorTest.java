@@ -147,6 +147,45 @@ class PubsubEmulatorTest {
     assertThat(emulator.pullAtLeast(subscription, 1, Duration.ofSeconds(12)), is(List.of()));
   }
 
+  /**
+   * The checkpoint is bounded (it carries every held ack id): a reader holds at most its bound of unacknowledged
+   * messages and pulls more only once the runner has committed, so all of them are read, each once, none lost.
+   */
+  @Test
+  void aReaderHoldsAtMostItsBoundAndPullsMoreOnlyAfterACommit() throws Exception {
+    assumeTrue(emulator.isAvailable(), emulator.reason());
+    String topic = "projects/test-project/topics/bounded";
+    String subscription = "projects/test-project/subscriptions/bounded";
+    emulator.createTopic(topic);
+    emulator.createSubscription(subscription, topic);
+    List<String> ids = emulator.rest().publish(topic, List.of(
+        message("2026-11-10T08:00:00Z", "a"), message("2026-11-10T08:00:01Z", "b"),
+        message("2026-11-10T08:00:02Z", "c"), message("2026-11-10T08:00:03Z", "d"),
+        message("2026-11-10T08:00:04Z", "e")));
+    org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions options =
+        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(
+                "--pubsubRootUrl=" + emulator.rootUrl(),
+                "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
+            .as(org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions.class);
+    PubsubEntrySource source = PubsubEntrySource.of(
+        subscription, org.joda.time.Duration.standardSeconds(30), org.joda.time.Duration.ZERO);
+    var reader = new PubsubEntrySource.Reader(
+        source,
+        org.apache.beam.sdk.io.gcp.pubsub.PubsubJsonClient.FACTORY.newClient(null, null, options),
+        new InputWatermark(30_000, 0, 15_000, InputWatermark.Snapshot.initial()),
+        2);
+    List<String> read = new java.util.ArrayList<>(readFor(reader, reader.start(), 3_000));
+    assertThat("held up to the bound, no further", read, hasSize(2));
+    for (int round = 0; round < 2; round++) {
+      reader.getCheckpointMark().finalizeCheckpoint();
+      read.addAll(readFor(reader, reader.advance(), 3_000));
+    }
+    reader.getCheckpointMark().finalizeCheckpoint();
+    reader.close();
+    assertThat(read.stream().sorted().toList(), is(ids.stream().sorted().toList()));
+    assertThat(emulator.pullAtLeast(subscription, 1, Duration.ofSeconds(12)), is(List.of()));
+  }
+
   /** Advances {@code reader} for {@code millis} (or until it has read three messages); the message ids read. */
   private static List<String> readFor(
       org.apache.beam.sdk.io.UnboundedSource.UnboundedReader<List<StreamEntry>> reader, boolean available, long millis)
