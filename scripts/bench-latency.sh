@@ -62,6 +62,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Build first (run-local.sh builds the jar when it is stale), so the measurement does not wait for a build.
+"$root/scripts/run-local.sh" --help >/dev/null
 start_emulator "$(free_port)" "$work/emulator.log"
 create "$topic"
 create "$subscription" "{\"topic\":\"$topic\",\"ackDeadlineSeconds\":10}"
@@ -70,9 +72,9 @@ start_background "$work/stream.log" /usr/bin/time -v -o "$work/stream.time" "$ro
   --outputDir="$work/out" --allowedLatenessMinutes="$lateness_minutes" \
   ${flush_seconds:+--outputFlushSeconds="$flush_seconds"}
 pipeline_pid="$started_pid"
-# The stream is up once it has printed its first progress line or pulled; give the JVM a head start.
-for _ in $(seq 600); do
-  grep -q '^stream: \|Reading\|pull' "$work/stream.log" 2>/dev/null && break
+# The stream is running once it says it is streaming (the first published entry also absorbs the warm-up).
+for _ in $(seq 1200); do
+  grep -q '^streaming from ' "$work/stream.log" 2>/dev/null && break
   kill -0 "$pipeline_pid" 2>/dev/null || { tail -30 "$work/stream.log" >&2; die "the streaming pipeline stopped"; }
   sleep 0.1
 done

@@ -11,8 +11,11 @@ import java.io.OutputStream;
  * checkpoint's layout changes, and keep decoding the previous one.
  */
 final class CheckpointVersion {
-  /** 2: the watermark snapshot ends with the first and last wall times of the latest run of empty pulls. */
-  static final int CURRENT = 2;
+  /**
+   * 2: the watermark snapshot ends with the first and last wall times of the latest run of empty pulls; 3: then the
+   * wall time of the latest read that was not live.
+   */
+  static final int CURRENT = 3;
 
   /** The oldest layout still decoded. */
   static final int OLDEST = 1;

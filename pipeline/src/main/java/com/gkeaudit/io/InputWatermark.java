@@ -12,14 +12,19 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * The event-time watermark of a stream read from Pub/Sub, estimated from what the reader has seen, never from the wall
- * clock's date:
+ * clock's date (the clock only tells fresh entries from a backlog):
  * <ul>
  *   <li>It holds while a backlog drains: from when input starts flowing until pulls have found the subscription
  *       empty (for a while, where one empty answer proves nothing), so a replayed backlog in any order is read
- *       before anything is released. (A subscription so busy that no pull
- *       ever comes back empty is treated as caught up after {@link #BACKLOG_SPANS} idle spans.)
+ *       before anything is released. Live traffic is caught up sooner: once, for the catch-up span, every entry
+ *       read was fresh (its event time at most that span behind the reader's clock) and the latest pull found the
+ *       subscription empty, the reader is keeping up with a live sink, and no backlog is waiting (a replay of older
+ *       entries is never fresh). (A subscription so busy that neither ever happens is treated as caught up after
+ *       {@link #BACKLOG_SPANS} idle spans.)
  *   <li>Once caught up, while entries keep flowing, it is the oldest event time read during the last {@code idle}
- *       span, minus the allowed lateness: a live sink delivers roughly in order, with stragglers.
+ *       span (at most {@link #MAX_RECENT_MILLIS}), minus the allowed lateness: a live sink delivers roughly in order,
+ *       with stragglers, and the stateful rules hold the allowed lateness on top of it, so a longer span would only
+ *       delay their findings.
  *   <li>Once nothing has been read for {@code idle}, it moves to just past the newest event time read, so a quiet
  *       stream releases everything it has seen and nothing beyond it (docs/rules.md: a deadline passes only once a later
  *       entry has been seen).
@@ -40,8 +45,11 @@ final class InputWatermark {
 
   private static final long BUCKET_MILLIS = 1_000;
   static final int BACKLOG_SPANS = 10;
+  /** Longest span of recent reads whose oldest event time is the watermark while input flows. */
+  static final long MAX_RECENT_MILLIS = 10_000;
 
   private final long idleMillis;
+  private final long recentMillis;
   private final long latenessMillis;
   /**
    * How long pulls must keep finding nothing before the backlog counts as read ({@code 0}: the first empty pull
@@ -60,13 +68,21 @@ final class InputWatermark {
   private long emptySinceWall;
   /** Wall time of the latest empty pull of that run, or -1. */
   private long lastEmptyWall;
+  /** Wall time of the latest read whose event time was more than the catch-up span behind it (not live), or -1. */
+  private long staleReadWall;
   /** Wall-clock second -> oldest event time read in it, over the last {@code idle} span. */
   private final TreeMap<Long, Long> recent;
 
   /** The estimator's state, as carried by a checkpoint. */
   record Snapshot(
       long watermark, long newest, long lastReadWall, long flowingSinceWall, boolean caughtUp,
-      Map<Long, Long> recent, long emptySinceWall, long lastEmptyWall) {
+      Map<Long, Long> recent, long emptySinceWall, long lastEmptyWall, long staleReadWall) {
+    Snapshot(
+        long watermark, long newest, long lastReadWall, long flowingSinceWall, boolean caughtUp,
+        Map<Long, Long> recent, long emptySinceWall, long lastEmptyWall) {
+      this(watermark, newest, lastReadWall, flowingSinceWall, caughtUp, recent, emptySinceWall, lastEmptyWall, -1);
+    }
+
     Snapshot(
         long watermark, long newest, long lastReadWall, long flowingSinceWall, boolean caughtUp,
         Map<Long, Long> recent) {
@@ -74,7 +90,7 @@ final class InputWatermark {
     }
 
     static Snapshot initial() {
-      return new Snapshot(NONE, NONE, -1, -1, false, Map.of(), -1, -1);
+      return new Snapshot(NONE, NONE, -1, -1, false, Map.of(), -1, -1, -1);
     }
   }
 
@@ -89,10 +105,12 @@ final class InputWatermark {
    */
   InputWatermark(long idleMillis, long latenessMillis, long catchUpMillis, Snapshot from) {
     this.idleMillis = idleMillis;
+    this.recentMillis = Math.min(idleMillis, MAX_RECENT_MILLIS);
     this.latenessMillis = latenessMillis;
     this.catchUpMillis = catchUpMillis;
     this.emptySinceWall = from.emptySinceWall();
     this.lastEmptyWall = from.lastEmptyWall();
+    this.staleReadWall = from.staleReadWall();
     this.watermark = from.watermark();
     this.newest = from.newest();
     this.lastReadWall = from.lastReadWall();
@@ -109,6 +127,9 @@ final class InputWatermark {
       caughtUp = false;
     }
     newest = Math.max(newest, eventMillis);
+    if (wallMillis - eventMillis > catchUpMillis) {
+      staleReadWall = Math.max(staleReadWall, wallMillis);
+    }
     emptySinceWall = -1;
     lastEmptyWall = -1;
     lastReadWall = Math.max(lastReadWall, wallMillis);
@@ -139,14 +160,26 @@ final class InputWatermark {
       emptySinceWall = wallMillis;
     }
     lastEmptyWall = Math.max(lastEmptyWall, wallMillis);
-    if (wallMillis - emptySinceWall >= catchUpMillis) {
+    if (wallMillis - emptySinceWall >= catchUpMillis || keepingUpWithLiveInput(wallMillis)) {
       caughtUp = true;
     }
   }
 
+  /**
+   * Whether the reader keeps up with a live sink (this pull found the subscription empty): input has flowed for the
+   * catch-up span, every entry read in that span was fresh, and so was the latest. Steady live traffic may never leave the subscription
+   * empty for a whole catch-up span, and would otherwise hold the watermark for {@link #BACKLOG_SPANS} idle spans.
+   */
+  private boolean keepingUpWithLiveInput(long wallMillis) {
+    return lastReadWall >= 0
+        && staleReadWall < lastReadWall
+        && wallMillis - flowingSinceWall >= catchUpMillis
+        && wallMillis - staleReadWall >= catchUpMillis;
+  }
+
   /** The watermark at {@code wallMillis}; it never goes back. */
   long watermark(long wallMillis) {
-    recent.headMap(Math.floorDiv(wallMillis - idleMillis, BUCKET_MILLIS), false).clear();
+    recent.headMap(Math.floorDiv(wallMillis - recentMillis, BUCKET_MILLIS), false).clear();
     if (quiet(wallMillis)) {
       recent.clear();
       watermark = Math.max(watermark, newest + 1);
@@ -177,7 +210,7 @@ final class InputWatermark {
   Snapshot snapshot() {
     return new Snapshot(
         watermark, newest, lastReadWall, flowingSinceWall, caughtUp, Map.copyOf(recent), emptySinceWall,
-        lastEmptyWall);
+        lastEmptyWall, staleReadWall);
   }
 
   /** Encodes a {@link Snapshot} inside a source's checkpoint. */
@@ -195,6 +228,8 @@ final class InputWatermark {
       // Since checkpoint layout 2. -1 (no empty run) as a signed varint: VarLongCoder takes any long.
       VarLongCoder.of().encode(s.emptySinceWall(), out);
       VarLongCoder.of().encode(s.lastEmptyWall(), out);
+      // Since checkpoint layout 3.
+      VarLongCoder.of().encode(s.staleReadWall(), out);
     }
 
     @Override
@@ -202,7 +237,10 @@ final class InputWatermark {
       return decode(in, CheckpointVersion.CURRENT);
     }
 
-    /** Decodes a snapshot written in checkpoint layout {@code version} (1 had no run of empty pulls). */
+    /**
+     * Decodes a snapshot written in checkpoint layout {@code version} (1 had no run of empty pulls, 2 no stale read:
+     * such a snapshot counts every earlier read as stale, so it is caught up only the way it was when written).
+     */
     Snapshot decode(InputStream in, int version) throws IOException {
       long[] values = new long[4];
       for (int i = 0; i < values.length; i++) {
@@ -212,7 +250,9 @@ final class InputWatermark {
       Map<Long, Long> recent = RECENT.decode(in);
       long emptySince = version >= 2 ? VarLongCoder.of().decode(in) : -1;
       long lastEmpty = version >= 2 ? VarLongCoder.of().decode(in) : -1;
-      return new Snapshot(values[0], values[1], values[2], values[3], caughtUp, recent, emptySince, lastEmpty);
+      long staleRead = version >= 3 ? VarLongCoder.of().decode(in) : values[2];
+      return new Snapshot(
+          values[0], values[1], values[2], values[3], caughtUp, recent, emptySince, lastEmpty, staleRead);
     }
   }
 }

@@ -345,9 +345,9 @@ public interface GkeAuditOptions extends PubsubOptions {
 
   @Description(
       "Streaming: seconds without new input after which the watermark moves up to just past the newest "
-          + "event time read, so a quiet stream reports everything it has seen and nothing past it; also the "
-          + "span of recent reads whose oldest event time holds the watermark while input flows (local "
-          + "source). Batch ignores it.")
+          + "event time read, so a quiet stream reports everything it has seen and nothing past it; up to 10 s "
+          + "of it is also the span of recent reads whose oldest event time holds the watermark while input "
+          + "flows (local source). Batch ignores it.")
   @Default.Integer(30)
   @Parameter(label = "Idle watermark (seconds, streaming)", group = Group.PROCESSING, kind = ParameterKind.POSITIVE)
   Integer getIdleWatermarkSeconds();

@@ -247,16 +247,24 @@ class InputWatermarkTest {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     InputWatermark.SnapshotCoder.INSTANCE.encode(w.snapshot(), out);
     byte[] current = out.toByteArray();
-    // Layout 1 is layout 2 without the two trailing varints (the empty run's first and last pull).
-    java.io.ByteArrayOutputStream tail = new java.io.ByteArrayOutputStream();
-    org.apache.beam.sdk.coders.VarLongCoder.of().encode(W0 + 900, tail);
-    org.apache.beam.sdk.coders.VarLongCoder.of().encode(W0 + 900, tail);
-    byte[] layoutOne = java.util.Arrays.copyOf(current, current.length - tail.size());
+    // Layout 2 is layout 3 without the trailing varint of the latest stale read (the last read here: W0 + 800);
+    // layout 1 is layout 2 without the two before it (the empty run's first and last pull).
+    java.io.ByteArrayOutputStream staleTail = new java.io.ByteArrayOutputStream();
+    org.apache.beam.sdk.coders.VarLongCoder.of().encode(W0 + 800, staleTail);
+    java.io.ByteArrayOutputStream emptyRunTail = new java.io.ByteArrayOutputStream();
+    org.apache.beam.sdk.coders.VarLongCoder.of().encode(W0 + 900, emptyRunTail);
+    org.apache.beam.sdk.coders.VarLongCoder.of().encode(W0 + 900, emptyRunTail);
+    byte[] layoutTwo = java.util.Arrays.copyOf(current, current.length - staleTail.size());
+    byte[] layoutOne = java.util.Arrays.copyOf(layoutTwo, layoutTwo.length - emptyRunTail.size());
     InputWatermark.Snapshot decoded =
         InputWatermark.SnapshotCoder.INSTANCE.decode(new java.io.ByteArrayInputStream(layoutOne), 1);
     assertThat(decoded.emptySinceWall(), is(-1L));
     assertThat(decoded.newest(), is(w.snapshot().newest()));
     assertThat(decoded.recent(), is(w.snapshot().recent()));
+    InputWatermark.Snapshot decodedTwo =
+        InputWatermark.SnapshotCoder.INSTANCE.decode(new java.io.ByteArrayInputStream(layoutTwo), 2);
+    assertThat(decodedTwo.emptySinceWall(), is(W0 + 900));
+    assertThat("an older layout counts every read it saw as stale", decodedTwo.staleReadWall(), is(W0 + 800));
     assertThat(
         InputWatermark.SnapshotCoder.INSTANCE.decode(new java.io.ByteArrayInputStream(current)), is(w.snapshot()));
   }
@@ -274,5 +282,66 @@ class InputWatermarkTest {
     assertThat(w.watermark(W0 + 200 + IDLE - 1), is(event(0) - LATENESS));
     w.onEmptyPull(W0 + 200 + IDLE);
     assertThat(w.watermark(W0 + 200 + IDLE), is(event(500) + 1));
+  }
+
+  /**
+   * Steady live traffic (entries a second old, every pull draining the subscription) may never leave the subscription
+   * empty for a whole catch-up span; reading only fresh entries for that span says the reader keeps up with the sink.
+   */
+  @Test
+  void steadyLiveTrafficIsCaughtUpAfterACatchUpSpanOfFreshReads() {
+    long catchUp = IDLE / 2;
+    InputWatermark w = new InputWatermark(IDLE, 0, catchUp, InputWatermark.Snapshot.initial());
+    long wall = W0;
+    for (; wall < W0 + catchUp; wall += 100) {
+      w.onRead(wall - 1_000, wall);
+      w.onEmptyPull(wall + 10);
+      assertThat(w.watermark(wall + 10), is(NONE));
+    }
+    w.onRead(wall - 1_000, wall);
+    w.onEmptyPull(wall + 10);
+    assertThat("the oldest event read in the idle span", w.watermark(wall + 10), is(W0 - 1_000));
+  }
+
+  /** A replay of older entries is never fresh: a reader that drains it between two publishes is not caught up. */
+  @Test
+  void aReplayOfOlderEntriesIsNotCaughtUpByKeepingPace() {
+    InputWatermark w = new InputWatermark(IDLE, 0, IDLE / 2, InputWatermark.Snapshot.initial());
+    for (long wall = W0; wall < W0 + 3 * IDLE; wall += 100) {
+      w.onRead(event(wall % 7), wall);
+      w.onEmptyPull(wall + 10);
+      assertThat(w.watermark(wall + 10), is(NONE));
+    }
+  }
+
+  /** One stale read (a backlog message, a straggler older than the span) starts the span of fresh reads over. */
+  @Test
+  void aStaleReadStartsTheSpanOfFreshReadsOver() {
+    long catchUp = IDLE / 2;
+    InputWatermark w = new InputWatermark(IDLE, 0, catchUp, InputWatermark.Snapshot.initial());
+    w.onRead(W0 - 1_000, W0);
+    w.onRead(W0 - 60_000, W0 + 3_000);
+    w.onEmptyPull(W0 + 5_000);
+    assertThat(w.watermark(W0 + 5_000), is(NONE));
+    w.onRead(W0 + 7_000, W0 + 7_500);
+    w.onEmptyPull(W0 + 3_000 + catchUp - 1);
+    assertThat(w.watermark(W0 + 3_000 + catchUp - 1), is(NONE));
+    w.onRead(W0 + 7_900, W0 + 3_000 + catchUp);
+    w.onEmptyPull(W0 + 3_000 + catchUp);
+    assertThat(w.watermark(W0 + 3_000 + catchUp), is(W0 - 60_000));
+  }
+
+  /**
+   * With the default 30 s idle span, the watermark of a flowing stream still follows only the last 10 s of reads: the
+   * stateful rules hold the allowed lateness on top of it, and a longer span would only delay their findings.
+   */
+  @Test
+  void whileFlowingTheWatermarkFollowsAtMostTheLastTenSecondsOfReads() {
+    InputWatermark w = new InputWatermark(30_000, 0, 15_000, InputWatermark.Snapshot.initial());
+    for (long second = 0; second <= 40; second++) {
+      w.onRead(W0 + (second - 1) * 1_000, W0 + second * 1_000);
+      w.onEmptyPull(W0 + second * 1_000 + 10);
+    }
+    assertThat(w.watermark(W0 + 40_010), is(W0 + 29_000));
   }
 }
