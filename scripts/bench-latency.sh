@@ -46,19 +46,7 @@ subscription="projects/$project/subscriptions/gke-audit-latency"
 work="$(mktemp -d "${TMPDIR:-/tmp}/gke-audit-bench-latency.XXXXXX")"
 pipeline_pid=""
 
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  stop "streaming pipeline" "$pipeline_pid"
-  stop "Pub/Sub emulator" "$EMULATOR_PID"
-  if [[ "${BENCH_KEEP:-0}" == 1 ]]; then
-    echo "kept $work" >&2
-  else
-    rm -rf "$work"
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
+trap bench_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -85,14 +73,7 @@ python3 "$root/scripts/lib/latency.py" --emulator "$EMULATOR_URL" --topic "$topi
   >"$work/latency.json" || die "the latency run failed"
 kill -0 "$pipeline_pid" 2>/dev/null || { tail -30 "$work/stream.log" >&2; die "the streaming pipeline stopped"; }
 
-# Drain: TERM to the JVM (time's child) stops reading, fires pending timers, flushes and prints the summary.
-java_pid="$(pgrep -P "$pipeline_pid" || true)"
-[[ -z "$java_pid" ]] || kill -TERM "$java_pid" 2>/dev/null || true
-for _ in $(seq 1200); do
-  kill -0 "$pipeline_pid" 2>/dev/null || break
-  sleep 0.1
-done
-stop "streaming pipeline" "$pipeline_pid"
+drain_timed "$pipeline_pid"
 pipeline_pid=""
 rss_kib=$(grep 'Maximum resident set size' "$work/stream.time" | awk '{print $NF}')
 records_read=$(grep -E '^ *records read' "$work/stream.log" | tail -1 | awk '{print $NF}' | tr -d ',')

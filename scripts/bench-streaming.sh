@@ -46,20 +46,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/gke-audit-bench-streaming.XXXXXX")"
 export_dir="$work/export"
 pipeline_pid="" publish_pid=""
 
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  stop publisher "$publish_pid"
-  stop "streaming pipeline" "$pipeline_pid"
-  stop "Pub/Sub emulator" "$EMULATOR_PID"
-  if [[ "${BENCH_KEEP:-0}" == 1 ]]; then
-    echo "kept $work" >&2
-  else
-    rm -rf "$work"
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
+trap bench_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -151,17 +138,8 @@ while true; do
 done
 echo "stream: all $batch_findings findings after $stream_time s; stopping the pipeline..." >&2
 
-# 3. Stop the pipeline: TERM to the JVM (time's child) runs its shutdown hook, which writes pending output and prints
-# the summary. (SIGINT would not do: a background job of a non-interactive shell ignores it, and so does the JVM.)
-java_pid="$(pgrep -P "$pipeline_pid" || true)"
-if [[ -n "$java_pid" ]]; then
-  kill -TERM "$java_pid" 2>/dev/null || true
-fi
-for _ in $(seq 600); do
-  kill -0 "$pipeline_pid" 2>/dev/null || break
-  sleep 0.1
-done
-stop "streaming pipeline" "$pipeline_pid"
+# 3. Drain the pipeline: it writes pending output and prints the summary.
+drain_timed "$pipeline_pid"
 pipeline_pid=""
 read -r stream_wall stream_rss < <(time_figures "$work/stream.time")
 finding_ids "$work/stream" >"$work/stream.ids"

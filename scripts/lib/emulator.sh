@@ -1,5 +1,5 @@
-# shellcheck shell=bash disable=SC2034 # EMULATOR, EMULATOR_PID, EMULATOR_URL and started_pid are for the callers
-# The Pub/Sub emulator and background processes, shared by demo-streaming.sh and bench-streaming.sh; sourced after
+# shellcheck shell=bash disable=SC2034,SC2154 # EMULATOR, EMULATOR_PID, EMULATOR_URL and started_pid are for the callers; work, publish_pid and pipeline_pid are theirs
+# The Pub/Sub emulator and background processes, shared by demo-streaming.sh and the bench-*.sh scripts; sourced after
 # lib/common.sh (uses run, quote, die and DRY_RUN), not run.
 
 EMULATOR="" EMULATOR_PID="" EMULATOR_URL="" started_pid=""
@@ -95,4 +95,34 @@ create() {
   local resource="$1" body="${2:-}"
   run curl -sS --fail-with-body -o /dev/null -X PUT -H 'Content-Type: application/json' ${body:+--data "$body"} \
     "$EMULATOR_URL/v1/$resource"
+}
+
+# The benchmarks' exit trap: stops the publisher ($publish_pid), the pipeline ($pipeline_pid) and the emulator, then
+# removes the work directory ($work) unless BENCH_KEEP=1; exits with the script's status.
+bench_exit() {
+  local status=$?
+  trap - EXIT INT TERM
+  stop publisher "${publish_pid:-}"
+  stop "streaming pipeline" "${pipeline_pid:-}"
+  stop "Pub/Sub emulator" "$EMULATOR_PID"
+  if [[ "${BENCH_KEEP:-0}" == 1 ]]; then
+    echo "kept $work" >&2
+  else
+    rm -rf "$work"
+  fi
+  exit "$status"
+}
+
+# Drains a pipeline started as `/usr/bin/time ... run-local.sh` with pid $1: TERM to the JVM (time's child) stops
+# reading, fires pending timers, writes pending output and prints the summary (SIGINT would not do: a background job
+# of a non-interactive shell ignores it, and so does the JVM). Waits up to 2 minutes, then stops it.
+drain_timed() {
+  local pid="$1" java_pid
+  java_pid="$(pgrep -P "$pid" || true)"
+  [[ -z "$java_pid" ]] || kill -TERM "$java_pid" 2>/dev/null || true
+  for _ in $(seq 1200); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  stop "streaming pipeline" "$pid"
 }

@@ -120,11 +120,7 @@ class PubsubEmulatorTest {
     List<String> ids = emulator.rest().publish(topic, List.of(
         message("2026-11-10T08:00:00Z", "a"), message("2026-11-10T08:00:01Z", "b"),
         message("2026-11-10T08:00:02Z", "c")));
-    org.apache.beam.sdk.options.PipelineOptions options =
-        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(
-                "--pubsubRootUrl=" + emulator.rootUrl(),
-                "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
-            .create();
+    org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions options = emulatorOptions();
     PubsubEntrySource source = PubsubEntrySource.of(
         subscription, org.joda.time.Duration.standardSeconds(30), org.joda.time.Duration.ZERO);
 
@@ -162,11 +158,7 @@ class PubsubEmulatorTest {
         message("2026-11-10T08:00:00Z", "a"), message("2026-11-10T08:00:01Z", "b"),
         message("2026-11-10T08:00:02Z", "c"), message("2026-11-10T08:00:03Z", "d"),
         message("2026-11-10T08:00:04Z", "e")));
-    org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions options =
-        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(
-                "--pubsubRootUrl=" + emulator.rootUrl(),
-                "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
-            .as(org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions.class);
+    org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions options = emulatorOptions();
     PubsubEntrySource source = PubsubEntrySource.of(
         subscription, org.joda.time.Duration.standardSeconds(30), org.joda.time.Duration.ZERO);
     var reader = new PubsubEntrySource.Reader(
@@ -184,6 +176,14 @@ class PubsubEmulatorTest {
     reader.close();
     assertThat(read.stream().sorted().toList(), is(ids.stream().sorted().toList()));
     assertThat(emulator.pullAtLeast(subscription, 1, Duration.ofSeconds(12)), is(List.of()));
+  }
+
+  /** Options that point Beam's Pub/Sub client at the emulator, without credentials. */
+  private static org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions emulatorOptions() {
+    return org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(
+            "--pubsubRootUrl=" + emulator.rootUrl(),
+            "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
+        .as(org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions.class);
   }
 
   /** Advances {@code reader} for {@code millis} (or until it has read three messages); the message ids read. */
@@ -215,11 +215,7 @@ class PubsubEmulatorTest {
     assumeTrue(emulator.isAvailable(), emulator.reason());
     emulator.createTopic("projects/test-project/topics/checked");
     emulator.createSubscription("projects/test-project/subscriptions/checked", "projects/test-project/topics/checked");
-    org.apache.beam.sdk.options.PipelineOptions options =
-        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(
-                "--pubsubRootUrl=" + emulator.rootUrl(),
-                "--credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory")
-            .create();
+    org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions options = emulatorOptions();
     assertThat(PubsubEntrySource.unreadable("projects/test-project/subscriptions/checked", options), is((String) null));
     assertThat(
         PubsubEntrySource.unreadable("projects/test-project/subscriptions/missing", options),
