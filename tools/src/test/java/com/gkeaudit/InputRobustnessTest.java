@@ -118,7 +118,10 @@ class InputRobustnessTest {
     assertThat(assertThrows(IllegalArgumentException.class, () -> OptionsValidator.validate(bad)).getMessage(),
         containsString("--findingsTable must look like PROJECT:DATASET.TABLE"));
     String[] err = new String[1];
-    assertThat(run(err, "--inputFiles=" + dir + "/*.json", "--findingsTable=p:d.f", "--deadLetterTable=my-project:gke_audit.deadletter"), is(2));
+    assertThat(
+        run(err, "--inputFiles=" + dir + "/*.json", "--findingsTable=p:d.f",
+            "--deadLetterTable=my-project:gke_audit.deadletter"),
+        is(2));
     assertOneErrorLine(err[0], "--findingsTable");
   }
 

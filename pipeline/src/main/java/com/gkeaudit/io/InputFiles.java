@@ -67,6 +67,14 @@ public final class InputFiles {
     return new ArrayList<>(out);
   }
 
+  /**
+   * The local files a pattern names now, by the same bounded, loop-safe walk, each once (none is not an error): for a
+   * stream that polls a directory tree. Throws {@link BadInputException} when the walk exceeds its bounds.
+   */
+  public static List<String> currentFiles(String pattern) {
+    return expand(pattern, new HashSet<>()).stream().map(Path::toString).toList();
+  }
+
   /** Whether the pattern has a scheme other than {@code file://}: such patterns are not walked here. */
   static boolean isRemote(String pattern) {
     int scheme = pattern.indexOf("://");

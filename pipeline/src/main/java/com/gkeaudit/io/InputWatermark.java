@@ -167,8 +167,9 @@ final class InputWatermark {
 
   /**
    * Whether the reader keeps up with a live sink (this pull found the subscription empty): input has flowed for the
-   * catch-up span, every entry read in that span was fresh, and so was the latest. Steady live traffic may never leave the subscription
-   * empty for a whole catch-up span, and would otherwise hold the watermark for {@link #BACKLOG_SPANS} idle spans.
+   * catch-up span, every entry read in that span was fresh, and so was the latest. Steady live traffic may never
+   * leave the subscription empty for a whole catch-up span, and would otherwise hold the watermark for
+   * {@link #BACKLOG_SPANS} idle spans.
    */
   private boolean keepingUpWithLiveInput(long wallMillis) {
     return lastReadWall >= 0

@@ -259,16 +259,28 @@ public final class WatchedExportsSource
       queue.forEach(file -> known.add(file.resourceId().toString()));
       List<MatchResult.Metadata> matched = new ArrayList<>();
       try {
-        for (MatchResult result : FileSystems.match(source.patterns, EmptyMatchTreatment.ALLOW)) {
+        // Local patterns are walked by InputFiles (bounded, loop-safe: Beam's local match follows links back to
+        // their parent without end); the files it names, and remote patterns, are matched by the file system.
+        List<String> specs = new ArrayList<>();
+        for (String pattern : source.patterns) {
+          if (InputFiles.isRemote(pattern)) {
+            specs.add(pattern);
+          } else {
+            specs.addAll(InputFiles.currentFiles(pattern));
+          }
+        }
+        for (MatchResult result : specs.isEmpty()
+            ? List.<MatchResult>of()
+            : FileSystems.match(specs, EmptyMatchTreatment.ALLOW)) {
           if (result.status() == MatchResult.Status.OK) {
             matched.addAll(result.metadata());
           } else if (result.status() != MatchResult.Status.NOT_FOUND) {
             LOG.warn("matching {} failed: {}", source.patterns, result.status());
           }
         }
-      } catch (IOException e) {
-        // A transient listing error is not an empty poll: try again at the next one.
-        LOG.warn("matching {} failed: {}", source.patterns, e.toString());
+      } catch (IOException | InputFiles.BadInputException e) {
+        // A transient listing error, or a tree past the walk's bounds, is not an empty poll: try again at the next.
+        LOG.warn("matching {} failed: {}", source.patterns, e.getMessage());
         return -1;
       }
       List<MatchResult.Metadata> fresh = newFiles(matched, known);

@@ -94,6 +94,23 @@ class WatchedExportsSourceTest {
     assertThat(WatchedExportsSource.newFiles(List.of(file("/x/a.json")), Set.of("/x/a.json")), is(empty()));
   }
 
+  /**
+   * Two links back to their parent under "**" made Beam's local match walk exponentially, at every poll: the watch
+   * uses the batch run's bounded, loop-safe walk, and reads the file once.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void linksBackToTheirParentDoNotHangAPollAndTheFileIsReadOnce(@TempDir Path dir) throws IOException {
+    Path loop = dir.resolve("L/a");
+    write(loop.resolve("x.json"), 2);
+    Files.createSymbolicLink(loop.resolve("b1"), Path.of("../a"));
+    Files.createSymbolicLink(loop.resolve("b2"), Path.of("../a"));
+    UnboundedReader<List<StreamEntry>> reader =
+        WatchedExportsSource.of(List.of(dir + "/L/**"), Duration.ZERO, Duration.standardHours(1), Duration.ZERO)
+            .createReader(OPTIONS, null);
+    assertThat(drain(reader, false, new ArrayList<>()), is(List.of("x.json:1", "x.json:2")));
+  }
+
   @Test
   void readsABacklogInBatchesThenOnlyNewFiles(@TempDir Path dir) throws IOException {
     write(dir.resolve("2026/11/10/09.json"), 2500);
