@@ -19,5 +19,7 @@ if [[ ! "$duration" =~ ^[0-9]+[smh]$ ]]; then
   exit 2
 fi
 cd "$root"
-exec mvn -B -o -q test-compile surefire:test@fuzz -pl pipeline -Dfuzz.duration="$duration" -Dtest=InputFuzzTest \
+# Seed 0: libFuzzer picks a new one each run (the test command's fixed seed replays the same inputs every time).
+exec mvn -B -o -q test-compile surefire:test@fuzz -pl pipeline -Dfuzz.duration="$duration" -Dfuzz.seed=0 \
+  -Dtest=InputFuzzTest \
   -Dsurefire.failIfNoSpecifiedTests=false
