@@ -23,6 +23,11 @@ import java.util.Set;
  * (or the end of the text, when it was cut), an unquoted token up to the next delimiter, or a whole object or array up
  * to its matching bracket. Null and empty-string values are kept, as in {@link SecretScrubber}: they hold no secret and
  * show that a credential was cleared. Bytes outside secret values are copied unchanged (invalid UTF-8 included).
+ *
+ * <p>JSON held in a string ({@code "body":"{\"password\":\"...\"}"}, a payload logged as text) is redacted as
+ * JSON: a string with escaped quotes in it is unescaped, scanned the same way, and escaped again where something was
+ * redacted, down to {@link #MAX_NESTING} levels; each level is one more linear pass over at most the input. Prose in
+ * a string ({@code "a password: x"}) is kept.
  */
 public final class Redactor {
   public static final String REDACTED = "[REDACTED]";
@@ -40,6 +45,9 @@ public final class Redactor {
 
   /** Names longer than this are not secret names; a longer quoted string is not decoded. */
   private static final int MAX_NAME_BYTES = 128;
+
+  /** How many levels of JSON held in strings (in strings...) are looked into. */
+  public static final int MAX_NESTING = 4;
 
   private Redactor() {}
 
@@ -70,7 +78,7 @@ public final class Redactor {
 
   /** The bytes with secret values replaced; a copy (or the same array when nothing was redacted and it is whole). */
   public static byte[] redact(byte[] raw, int offset, int length) {
-    Scan scan = new Scan(raw, offset, offset + length);
+    Scan scan = new Scan(raw, offset, offset + length, 0);
     scan.run();
     if (!scan.changed) {
       return offset == 0 && length == raw.length ? raw : Arrays.copyOfRange(raw, offset, offset + length);
@@ -116,6 +124,7 @@ public final class Redactor {
     private final byte[] in;
     private final int start;
     private final int end;
+    private final int nesting;
     private int pos;
     /** Input bytes {@code [start, copiedUpTo)} are accounted for in {@code out} (when {@code changed}). */
     private int copiedUpTo;
@@ -124,10 +133,11 @@ public final class Redactor {
     private int outLength;
     boolean changed;
 
-    Scan(byte[] in, int start, int end) {
+    Scan(byte[] in, int start, int end, int nesting) {
       this.in = in;
       this.start = start;
       this.end = end;
+      this.nesting = nesting;
       this.pos = start;
       this.copiedUpTo = start;
     }
@@ -145,6 +155,8 @@ public final class Redactor {
           pos = close < end ? close + 1 : end;
           if (close < end && close - nameStart <= MAX_NAME_BYTES && isSecretName(decode(nameStart, close))) {
             afterName();
+          } else if (c == '"') {
+            redactJsonInString(nameStart, Math.min(close, end));
           }
         } else if (isWordByte(c) && (pos == start || !isWordByte(in[pos - 1]))) {
           int wordStart = pos;
@@ -160,6 +172,91 @@ public final class Redactor {
         }
       }
       flush(end);
+    }
+
+    /**
+     * The content {@code [from, to)} of a string that holds escaped quotes may be JSON itself: unescaped, scanned one
+     * level deeper, and put back escaped when something in it was redacted.
+     */
+    private void redactJsonInString(int from, int to) {
+      if (nesting >= MAX_NESTING || !hasEscapedQuote(from, to)) {
+        return;
+      }
+      byte[] inner = unescape(from, to);
+      Scan nested = new Scan(inner, 0, inner.length, nesting + 1);
+      nested.run();
+      if (!nested.changed) {
+        return;
+      }
+      flush(from);
+      append(escape(nested.out, nested.outLength));
+      copiedUpTo = to;
+    }
+
+    private boolean hasEscapedQuote(int from, int to) {
+      for (int p = from; p + 1 < to; p++) {
+        if (in[p] == '\\') {
+          if (in[p + 1] == '"') {
+            return true;
+          }
+          p++;
+        }
+      }
+      return false;
+    }
+
+    /** JSON string content as the bytes it stands for (UTF-8); an escape that is not valid is kept as written. */
+    private byte[] unescape(int from, int to) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(to - from);
+      for (int p = from; p < to; p++) {
+        byte c = in[p];
+        if (c != '\\' || p + 1 >= to) {
+          out.write(c);
+          continue;
+        }
+        byte e = in[p + 1];
+        int code = e == 'u' && p + 6 <= to ? hex(p + 2, p + 6) : -1;
+        if (code >= 0) {
+          byte[] utf8 = String.valueOf((char) code).getBytes(StandardCharsets.UTF_8);
+          out.write(utf8, 0, utf8.length);
+          p += 5;
+          continue;
+        }
+        int plain = switch (e) {
+          case '"', '\\', '/' -> e;
+          case 'n' -> '\n';
+          case 't' -> '\t';
+          case 'r' -> '\r';
+          case 'b' -> '\b';
+          case 'f' -> '\f';
+          default -> -1;
+        };
+        if (plain < 0) {
+          out.write(c);
+          continue;
+        }
+        out.write(plain);
+        p++;
+      }
+      return out.toByteArray();
+    }
+
+    /** Bytes as the content of a JSON string: quotes, backslashes and control characters escaped. */
+    private static byte[] escape(byte[] bytes, int length) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(length + 16);
+      for (int i = 0; i < length; i++) {
+        int b = bytes[i] & 0xFF;
+        if (b == '"' || b == '\\') {
+          out.write('\\');
+          out.write(b);
+        } else if (b < 0x20) {
+          byte[] code = String.format(Locale.ROOT, "\\u%04x", b).getBytes(StandardCharsets.US_ASCII);
+          out.write(code, 0, code.length);
+        } else {
+          out.write(b);
+        }
+      }
+      return out.toByteArray();
     }
 
     /** After a secret name: when a separator follows, the value after it is redacted. */

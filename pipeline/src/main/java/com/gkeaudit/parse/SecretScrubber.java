@@ -20,7 +20,8 @@ import java.util.Map;
  * {@code private_key}, ...). Matching is on the whole name, not a part of it: names such as {@code keyName} (a KMS
  * key's resource name), {@code secretManagerConfig}, {@code clientCertificateConfig} or {@code clusterCaCertificate}
  * hold configuration or public data a responder needs. A secret field whose value is null or the empty string is
- * kept as is: it holds no secret, and it shows that a credential was cleared rather than set.
+ * kept as is: it holds no secret, and it shows that a credential was cleared rather than set. A string that holds
+ * JSON ({@code "{\"password\":\"...\"}"}) has the secrets in it redacted as {@link Redactor} redacts text.
  */
 public final class SecretScrubber {
   private static final String REDACTED = Redactor.REDACTED;
@@ -49,6 +50,12 @@ public final class SecretScrubber {
         copy.add(copyWithoutSecrets(element));
       }
       return copy;
+    }
+    if (node.isTextual() && node.textValue().indexOf('"') >= 0) {
+      // JSON held in a string (a payload logged as text): redacted as the text form redacts JSON; prose is kept.
+      String text = node.textValue();
+      String redacted = Redactor.redact(text);
+      return redacted.equals(text) ? node : TextNode.valueOf(redacted);
     }
     return node.deepCopy();
   }

@@ -102,4 +102,35 @@ class RedactorTest {
       }
     }
   }
+
+  /**
+   * A payload logged as a string holds JSON of its own: its secrets are redacted as JSON, at every level of such
+   * nesting up to Redactor.MAX_NESTING, and the record stays valid JSON with the rest of each level kept.
+   */
+  @Test
+  void jsonHeldInAStringIsRedactedAsJsonAtEveryLevel() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    String record = "{\"token\":\"S3CRETMARK\",\"kept\":\"a \\\"quoted\\\" word\"}";
+    for (int level = 1; level <= Redactor.MAX_NESTING; level++) {
+      record = mapper.writeValueAsString(java.util.Map.of("payload", record));
+      String redacted = redact(record);
+      assertThat("level " + level, redacted, not(containsString("S3CRETMARK")));
+      String inner = redacted;
+      for (int i = 0; i < level; i++) {
+        inner = mapper.readTree(inner).path("payload").textValue();
+      }
+      assertThat("level " + level, mapper.readTree(inner).path("token").textValue(), is(Redactor.REDACTED));
+      assertThat("level " + level, mapper.readTree(inner).path("kept").textValue(), is("a \"quoted\" word"));
+    }
+  }
+
+  /** Found in review: a dead letter's raw record held an escaped request body, and its password was copied out. */
+  @Test
+  void anEscapedRequestBodyInARawRecordIsRedacted() {
+    assertThat(
+        redact("{\"body\":\"{\\\"password\\\":\\\"hunter2\\\",\\\"user\\\":\\\"admin\\\"}\"}"),
+        is("{\"body\":\"{\\\"password\\\":\\\"[REDACTED]\\\",\\\"user\\\":\\\"admin\\\"}\"}"));
+    String prose = "{\"description\":\"the \\\"password\\\" field: see docs\"}";
+    assertThat(redact(prose), is(prose));
+  }
 }

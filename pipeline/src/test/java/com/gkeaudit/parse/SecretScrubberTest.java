@@ -170,4 +170,16 @@ class SecretScrubberTest {
   void nullGivesNull() {
     assertThat(SecretScrubber.scrub(null), is(nullValue()));
   }
+
+  /** A request field that holds JSON as a string: its secrets are redacted, the rest of the string and prose kept. */
+  @Test
+  void jsonHeldInAStringFieldIsRedactedAndProseIsKept() {
+    JsonNode scrubbed = SecretScrubber.scrub(json(
+        "{\"annotation\":\"{\\\"clientKey\\\":\\\"k-secret\\\",\\\"user\\\":\\\"admin\\\"}\","
+            + "\"description\":\"rotate the key: monthly\"}"));
+    assertThat(serialised(scrubbed), not(containsString("k-secret")));
+    assertThat(json(scrubbed.path("annotation").textValue()).path("clientKey").asText(), is(REDACTED));
+    assertThat(json(scrubbed.path("annotation").textValue()).path("user").asText(), is("admin"));
+    assertThat(scrubbed.path("description").asText(), is("rotate the key: monthly"));
+  }
 }
