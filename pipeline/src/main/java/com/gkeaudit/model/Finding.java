@@ -37,41 +37,6 @@ public record Finding(
     long detectedAtMillis,
     String suppressedBy) {
 
-  /** A finding as the rules make it: not suppressed (suppression is applied downstream of detection). */
-  public Finding(
-      String findingId,
-      String ruleId,
-      String severity,
-      String title,
-      String description,
-      String remediation,
-      long eventTimeNanos,
-      Long windowStartNanos,
-      Long windowEndNanos,
-      String projectId,
-      String location,
-      String clusterName,
-      String principal,
-      String callerIp,
-      String userAgent,
-      String method,
-      String operationId,
-      List<String> evidenceInsertIds,
-      List<String> riskCategories,
-      List<String> mitreTechniques,
-      String environment,
-      String owner,
-      String criticality,
-      String releaseChannel,
-      String masterVersion,
-      String detailsJson,
-      long detectedAtMillis) {
-    this(findingId, ruleId, severity, title, description, remediation, eventTimeNanos, windowStartNanos,
-        windowEndNanos, projectId, location, clusterName, principal, callerIp, userAgent, method, operationId,
-        evidenceInsertIds, riskCategories, mitreTechniques, environment, owner, criticality, releaseChannel,
-        masterVersion, detailsJson, detectedAtMillis, null);
-  }
-
   public boolean suppressed() {
     return suppressedBy != null;
   }

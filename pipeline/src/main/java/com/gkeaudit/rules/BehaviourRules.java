@@ -53,11 +53,6 @@ public final class BehaviourRules implements SequentialRule<PrincipalHistory> {
   }
 
   @Override
-  public PrincipalHistory newState() {
-    return new PrincipalHistory();
-  }
-
-  @Override
   public void onEvent(PrincipalHistory history, ClusterEvent event, Consumer<Finding> out) {
     history.prune(event.timeNanos(), config);
     if (history.firstSeenNanos == null) {

@@ -63,11 +63,6 @@ public final class BurstRule implements SequentialRule<SlidingBurst> {
   }
 
   @Override
-  public SlidingBurst newState() {
-    return new SlidingBurst();
-  }
-
-  @Override
   public void onEvent(SlidingBurst state, ClusterEvent event, Consumer<Finding> out) {
     long windowNanos = windowMinutes() * Times.NANOS_PER_MINUTE;
     state.expire(event.timeNanos(), windowNanos);

@@ -174,7 +174,8 @@ public final class FindingBuilder {
         context == null ? null : context.releaseChannel(),
         context == null ? null : context.currentMasterVersion(),
         detailsJson(),
-        System.currentTimeMillis());
+        System.currentTimeMillis(),
+        null); // not suppressed: suppression is applied downstream of detection
   }
 
   private String detailsJson() {

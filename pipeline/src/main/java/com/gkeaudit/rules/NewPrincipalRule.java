@@ -39,11 +39,6 @@ public final class NewPrincipalRule implements SequentialRule<NewPrincipalRule.S
   }
 
   @Override
-  public State newState() {
-    return new State();
-  }
-
-  @Override
   public void onEvent(State state, ClusterEvent event, Consumer<Finding> out) {
     long now = event.timeNanos();
     if (state.firstSeenNanos == null) {

@@ -36,11 +36,6 @@ public final class OperationFailedRule implements SequentialRule<OperationFailed
   }
 
   @Override
-  public State newState() {
-    return new State();
-  }
-
-  @Override
   public void onEvent(State state, ClusterEvent event, Consumer<Finding> out) {
     if (event.operationFirst() && state.first == null) {
       state.first = event;

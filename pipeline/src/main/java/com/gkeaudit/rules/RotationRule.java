@@ -53,11 +53,6 @@ public final class RotationRule implements SequentialRule<RotationRule.State> {
   }
 
   @Override
-  public State newState() {
-    return new State();
-  }
-
-  @Override
   public void onEvent(State state, ClusterEvent event, Consumer<Finding> out) {
     if (!event.successfulChange()) {
       return;

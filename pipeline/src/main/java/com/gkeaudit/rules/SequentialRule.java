@@ -25,7 +25,14 @@ public interface SequentialRule<S> extends Serializable {
 
   Class<S> stateClass();
 
-  S newState();
+  /** A fresh state: the state class's no-argument constructor (written once here rather than in every rule). */
+  default S newState() {
+    try {
+      return stateClass().getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(stateClass().getName() + " needs a public no-argument constructor", e);
+    }
+  }
 
   void onEvent(S state, ClusterEvent event, Consumer<Finding> out);
 

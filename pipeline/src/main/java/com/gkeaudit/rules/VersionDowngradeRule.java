@@ -37,11 +37,6 @@ public final class VersionDowngradeRule implements SequentialRule<VersionDowngra
   }
 
   @Override
-  public State newState() {
-    return new State();
-  }
-
-  @Override
   public void onEvent(State state, ClusterEvent event, Consumer<Finding> out) {
     if (!event.successfulChange()) {
       return;

@@ -43,7 +43,7 @@ class RowsTest {
         new Finding(
             "id", "change-burst", "MEDIUM", "t", "d", "r", 1_762_000_000_123_456_789L, 1L, null, "p", "l", "c",
             null, null, null, "SetLabels", null, List.of("a", "b"), List.of("configuration-drift"),
-            List.of("T1578"), null, null, null, null, null, "{\"count\":4}", 1_762_000_000_000L);
+            List.of("T1578"), null, null, null, null, null, "{\"count\":4}", 1_762_000_000_000L, null);
     JsonNode row = Rows.finding(finding);
     SchemaAssertions.assertConforms(row, "findings");
     assertThat(row.get("event_time").asText(), is("2025-11-01T12:26:40.123456Z"));

@@ -62,7 +62,7 @@ class SuppressionsRefreshTest {
   private static Finding finding() {
     return new Finding("id", "change-burst", "MEDIUM", "t", "d", "r", 1_793_000_000_000_000_000L, null, null, "p",
         "l", "c", "alice@example.com", null, null, "SetLabels", null, List.of("i"), List.of(), List.of(), null, null,
-        null, null, null, "{}", 0L);
+        null, null, null, "{}", 0L, null);
   }
 
   private static void replace(Path file, String content) throws IOException {

@@ -39,7 +39,7 @@ class SuppressionsTest {
   private static Finding finding(String rule, String principal, String project, String cluster, String time) {
     return new Finding("id-1", rule, "MEDIUM", "t", "d", "r", Times.parseRfc3339(time), null, null, project,
         "europe-west1", cluster, principal, null, null, "UpdateCluster", null, List.of("i1"), List.of(), List.of(),
-        null, null, null, null, null, "{}", 0L);
+        null, null, null, null, null, "{}", 0L, null);
   }
 
   @Test

@@ -206,6 +206,6 @@ class WriteBigQueryTest {
     return new Finding(
         id, "change-burst", "MEDIUM", "t", "d", "r", eventTimeNanos, eventTimeNanos, null, "p", "us-central1", "c",
         "alice@example.com", null, null, "SetLabels", null, List.of("a", "b"), List.of("configuration-drift"),
-        List.of("T1578"), null, null, null, null, null, "{\"count\":4}", 1_762_000_000_000L);
+        List.of("T1578"), null, null, null, null, null, "{\"count\":4}", 1_762_000_000_000L, null);
   }
 }

@@ -89,11 +89,6 @@ class ClusterEventsTest {
     }
 
     @Override
-    public State newState() {
-      return new State();
-    }
-
-    @Override
     public void onEvent(State state, ClusterEvent event, Consumer<Finding> out) {
       log.add("event@" + (event.timeNanos() - nanos(T0)));
       if (state.deadlines.isEmpty()) {
