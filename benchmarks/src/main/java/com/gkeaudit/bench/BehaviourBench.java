@@ -170,6 +170,6 @@ public final class BehaviourBench {
         t, t + 800_000_000L, status == 0 ? "NOTICE" : "ERROR", "google.container.v1.ClusterManager." + method, method,
         "v1", "gke_cluster", "projects/" + project + "/zones/us-central1-a/clusters/" + cluster, project,
         "us-central1-a", cluster, null, principal, List.of(), initiator, ip, agent, null, null, false, false, status,
-        status == 0 ? null : "denied", "{}", null, null, List.of(), "bench", null);
+        status == 0 ? null : "denied", "{}", false, null, null, List.of(), "bench", null);
   }
 }

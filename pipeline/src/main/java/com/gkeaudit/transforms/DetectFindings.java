@@ -137,11 +137,12 @@ public final class DetectFindings extends PTransform<PCollection<ClusterEvent>, 
     }
   }
 
-  static final class KeyFn extends DoFn<ClusterEvent, KV<Integer, ClusterEvent>> {
+  /** Keys a rule's events by the rule's key, spread over a fixed number of shards (the benchmarks key the same way). */
+  public static final class KeyFn extends DoFn<ClusterEvent, KV<Integer, ClusterEvent>> {
     private final SequentialRule<?> rule;
     private final int shards;
 
-    KeyFn(SequentialRule<?> rule, int shards) {
+    public KeyFn(SequentialRule<?> rule, int shards) {
       this.rule = rule;
       this.shards = shards;
     }
