@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.gkeaudit.io.PubsubEmulator;
+import com.gkeaudit.io.WithPubsubEmulator;
 import com.gkeaudit.tools.PubsubRest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,27 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * suppressions. Skipped, saying why, where the emulator is not installed.
  */
 @org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
-class AlertsEmulatorEndToEndTest {
+class AlertsEmulatorEndToEndTest extends WithPubsubEmulator {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOPIC = "projects/test-project/topics/gke-audit-findings";
   private static final String SUBSCRIPTION = "projects/test-project/subscriptions/gke-audit-findings";
   private static final String REASON = "staging rotations are finished by hand after the freeze";
   /** After the expected messages: long enough for a second copy to arrive, were one coming. */
   private static final Duration SETTLE = Duration.ofSeconds(3);
-
-  private static PubsubEmulator emulator;
-
-  @BeforeAll
-  static void startEmulator() {
-    emulator = PubsubEmulator.start();
-  }
-
-  @AfterAll
-  static void stopEmulator() {
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
 
   @Test
   void eachUnsuppressedFindingIsPublishedOnceAndSuppressedOnesAreWrittenNotPublished(

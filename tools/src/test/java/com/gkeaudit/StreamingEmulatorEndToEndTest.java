@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.gkeaudit.io.PubsubEmulator;
+import com.gkeaudit.io.WithPubsubEmulator;
 import com.gkeaudit.options.GkeAuditOptions;
 import com.gkeaudit.tools.PublishExport;
 import java.io.ByteArrayOutputStream;
@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,27 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  * where the emulator is not installed.
  */
 @org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
-class StreamingEmulatorEndToEndTest {
+class StreamingEmulatorEndToEndTest extends WithPubsubEmulator {
   private static final Path SAMPLES = Path.of("..", "samples").toAbsolutePath().normalize();
   private static final String TOPIC = "projects/test-project/topics/gke-audit";
   private static final String SUBSCRIPTION = "projects/test-project/subscriptions/gke-audit";
   private static final long TIMEOUT_MILLIS = 180_000;
   /** After the last finding appears: long enough for another watermark step and output pane, were one coming. */
   private static final long SETTLE_MILLIS = 12_000;
-
-  private static PubsubEmulator emulator;
-
-  @BeforeAll
-  static void startEmulator() {
-    emulator = PubsubEmulator.start();
-  }
-
-  @AfterAll
-  static void stopEmulator() {
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
 
   @Test
   void aShuffledLiveReplayFindsExactlyWhatTheBatchRunFinds(@TempDir Path batchOut, @TempDir Path streamOut)

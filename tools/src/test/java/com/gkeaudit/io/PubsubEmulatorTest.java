@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,21 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * sent. Skipped, saying why, where the emulator is not installed.
  */
 @org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
-class PubsubEmulatorTest {
+class PubsubEmulatorTest extends WithPubsubEmulator {
   private static final String ATTRIBUTE = PublishExport.TIMESTAMP_ATTRIBUTE;
-  private static PubsubEmulator emulator;
-
-  @BeforeAll
-  static void startEmulator() {
-    emulator = PubsubEmulator.start();
-  }
-
-  @AfterAll
-  static void stopEmulator() {
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
 
   @Test
   void publishedLinesArriveAsSinkMessages(@TempDir Path dir) throws IOException {

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gkeaudit.GkeAuditPipeline;
-import com.gkeaudit.io.PubsubEmulator;
 import com.gkeaudit.io.StreamEntry;
+import com.gkeaudit.io.WithPubsubEmulator;
 import com.gkeaudit.options.GkeAuditOptions;
 import com.gkeaudit.tools.PubsubRest;
 import java.io.IOException;
@@ -27,8 +27,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,23 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  * change burst), and nothing is late. Skipped, saying why, where the emulator is not installed.
  */
 @org.junit.jupiter.api.Tag("integration") // docs/architecture.md, "Tests"
-class StragglerEmulatorTest {
+class StragglerEmulatorTest extends WithPubsubEmulator {
   private static final String TOPIC = "projects/test-project/topics/stragglers";
   private static final String SUBSCRIPTION = "projects/test-project/subscriptions/stragglers";
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static PubsubEmulator emulator;
-
-  @BeforeAll
-  static void startEmulator() {
-    emulator = PubsubEmulator.start();
-  }
-
-  @AfterAll
-  static void stopEmulator() {
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
 
   @Test
   void aStragglerIntoAQuietStreamStillCompletesAChangeBurst(@TempDir Path out) throws Exception {
