@@ -19,6 +19,7 @@ import base64
 import datetime
 import json
 import os
+import sys
 import threading
 import time
 import urllib.request
@@ -34,10 +35,8 @@ def now_rfc3339():
 
 def cluster_manager(insert_id, method, cluster, request, principal):
     resource = f"projects/{PROJECT}/locations/{LOCATION}/clusters/{cluster}"
-    timestamp = now_rfc3339()
-    return {
-        "insertId": insert_id,
-        "logName": f"projects/{PROJECT}/logs/cloudaudit.googleapis.com%2Factivity",
+    entry = envelope(insert_id)
+    return entry | {
         "operation": {"first": True, "id": f"operation-{insert_id}", "producer": "container.googleapis.com"},
         "protoPayload": {
             "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
@@ -51,24 +50,25 @@ def cluster_manager(insert_id, method, cluster, request, principal):
             "resourceName": resource,
             "serviceName": "container.googleapis.com",
         },
-        "receiveTimestamp": timestamp,
+        "receiveTimestamp": entry["timestamp"],
         "resource": {"labels": {"cluster_name": cluster, "location": LOCATION, "project_id": PROJECT},
                      "type": "gke_cluster"},
         "severity": "NOTICE",
-        "timestamp": timestamp,
     }
 
 
 def kubernetes(insert_id):
-    timestamp = now_rfc3339()
-    return {
-        "insertId": insert_id,
-        "logName": f"projects/{PROJECT}/logs/cloudaudit.googleapis.com%2Factivity",
+    return envelope(insert_id) | {
         "protoPayload": {"@type": "type.googleapis.com/google.cloud.audit.AuditLog",
                          "methodName": "io.k8s.core.v1.configmaps.update", "serviceName": "k8s.io"},
         "resource": {"type": "k8s_cluster"},
-        "timestamp": timestamp,
     }
+
+
+def envelope(insert_id):
+    """What every entry has: its id, an Admin Activity log name, and the current time as its timestamp."""
+    return {"insertId": insert_id, "logName": f"projects/{PROJECT}/logs/cloudaudit.googleapis.com%2Factivity",
+            "timestamp": now_rfc3339()}
 
 
 class Publisher:
@@ -184,7 +184,7 @@ def main():
         return len(pending)
 
     def log(message):
-        print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True, file=__import__("sys").stderr)
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True, file=sys.stderr)
 
     def inject_posture(phase):
         pending = {}

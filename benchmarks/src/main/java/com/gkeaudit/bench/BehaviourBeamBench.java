@@ -10,8 +10,6 @@ import com.gkeaudit.rules.SequentialRule;
 import com.gkeaudit.transforms.DetectFindings;
 import com.gkeaudit.transforms.JsonCoder;
 import com.gkeaudit.transforms.OrderedRuleFn;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,13 +82,7 @@ public final class BehaviourBeamBench {
     System.out.printf(Locale.ROOT, "behavioural step (5 rules, keyed by principal): %,.0f events/s%n", n);
     System.out.printf(Locale.ROOT, "ratio behavioural / baseline: %.2f%n", n / b);
     System.out.printf(Locale.ROOT, "behavioural findings: %,d%n", findings);
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
-        peak += pool.getPeakUsage().getUsed();
-      }
-    }
-    System.out.printf(Locale.ROOT, "peak heap (sum of pool peaks): %,d MB%n", peak / (1024 * 1024));
+    BehaviourBench.printPeakHeap();
   }
 
   /** One batch pipeline of the rule's step over the events; returns {seconds, findings}. */

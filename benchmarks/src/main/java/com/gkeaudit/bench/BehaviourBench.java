@@ -99,6 +99,11 @@ public final class BehaviourBench {
     }
     System.out.printf(Locale.ROOT, "state 40 quiet days later: %,d bytes encoded (%.0f bytes/principal)%n", released,
         (double) released / states.size());
+    printPeakHeap();
+  }
+
+  /** Prints the JVM's peak heap so far: the sum of the heap pools' peaks. */
+  static void printPeakHeap() {
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {

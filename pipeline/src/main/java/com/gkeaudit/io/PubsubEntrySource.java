@@ -172,13 +172,14 @@ public final class PubsubEntrySource extends UnboundedSource<List<StreamEntry>, 
     private final Map<String, Long> deadlineSetAt = new ConcurrentHashMap<>();
     /** The subscription's ack deadline, read at the first pull. */
     private int ackDeadlineSeconds = -1;
+    /** Most messages held at once: {@link #MAX_HELD}, smaller in tests. */
     private final int maxHeld;
 
     Reader(PubsubEntrySource source, PubsubClient client, InputWatermark watermark, int maxHeld) {
       super(watermark);
-      this.maxHeld = maxHeld;
       this.source = source;
       this.client = client;
+      this.maxHeld = maxHeld;
       this.subscription = PubsubClient.subscriptionPathFromPath(source.subscription);
       this.recent = RecentMessageIds.of(source.subscription);
     }

@@ -98,16 +98,10 @@ class PubsubEmulatorTest extends WithPubsubEmulator {
   @Test
   void heldMessagesAreNotRedeliveredAndARestoredReaderGetsTheUncommittedOnesOnce() throws Exception {
     assumeTrue(emulator.isAvailable(), emulator.reason());
-    String topic = "projects/test-project/topics/held";
     String subscription = "projects/test-project/subscriptions/held";
-    emulator.createTopic(topic);
-    emulator.createSubscription(subscription, topic);
-    List<String> ids = emulator.rest().publish(topic, List.of(
-        message("2026-11-10T08:00:00Z", "a"), message("2026-11-10T08:00:01Z", "b"),
-        message("2026-11-10T08:00:02Z", "c")));
+    List<String> ids = subscribeAndPublish("held", 3);
     org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions options = emulatorOptions();
-    PubsubEntrySource source = PubsubEntrySource.of(
-        subscription, org.joda.time.Duration.standardSeconds(30), org.joda.time.Duration.ZERO);
+    PubsubEntrySource source = source(subscription);
 
     var first = source.createReader(options, null);
     List<String> read = new java.util.ArrayList<>(readFor(first, first.start(), 2_000));
@@ -135,19 +129,11 @@ class PubsubEmulatorTest extends WithPubsubEmulator {
   @Test
   void aReaderHoldsAtMostItsBoundAndPullsMoreOnlyAfterACommit() throws Exception {
     assumeTrue(emulator.isAvailable(), emulator.reason());
-    String topic = "projects/test-project/topics/bounded";
     String subscription = "projects/test-project/subscriptions/bounded";
-    emulator.createTopic(topic);
-    emulator.createSubscription(subscription, topic);
-    List<String> ids = emulator.rest().publish(topic, List.of(
-        message("2026-11-10T08:00:00Z", "a"), message("2026-11-10T08:00:01Z", "b"),
-        message("2026-11-10T08:00:02Z", "c"), message("2026-11-10T08:00:03Z", "d"),
-        message("2026-11-10T08:00:04Z", "e")));
+    List<String> ids = subscribeAndPublish("bounded", 5);
     org.apache.beam.sdk.io.gcp.pubsub.PubsubOptions options = emulatorOptions();
-    PubsubEntrySource source = PubsubEntrySource.of(
-        subscription, org.joda.time.Duration.standardSeconds(30), org.joda.time.Duration.ZERO);
     var reader = new PubsubEntrySource.Reader(
-        source,
+        source(subscription),
         org.apache.beam.sdk.io.gcp.pubsub.PubsubJsonClient.FACTORY.newClient(null, null, options),
         new InputWatermark(30_000, 0, 15_000, InputWatermark.Snapshot.initial()),
         2);
@@ -161,6 +147,27 @@ class PubsubEmulatorTest extends WithPubsubEmulator {
     reader.close();
     assertThat(read.stream().sorted().toList(), is(ids.stream().sorted().toList()));
     assertThat(emulator.pullAtLeast(subscription, 1, Duration.ofSeconds(12)), is(List.of()));
+  }
+
+  /**
+   * Creates topic and subscription {@code name} in test-project and publishes {@code count} sink messages, entries
+   * "a", "b", ... one second apart from 2026-11-10T08:00:00Z; returns their message ids.
+   */
+  private static List<String> subscribeAndPublish(String name, int count) throws IOException {
+    String topic = "projects/test-project/topics/" + name;
+    emulator.createTopic(topic);
+    emulator.createSubscription("projects/test-project/subscriptions/" + name, topic);
+    List<com.gkeaudit.tools.PubsubRest.Message> messages = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      messages.add(message(String.format(java.util.Locale.ROOT, "2026-11-10T08:00:%02dZ", i), String.valueOf((char) ('a' + i))));
+    }
+    return emulator.rest().publish(topic, messages);
+  }
+
+  /** The local source on a subscription: 30 s idle span, no lateness held at the source. */
+  private static PubsubEntrySource source(String subscription) {
+    return PubsubEntrySource.of(
+        subscription, org.joda.time.Duration.standardSeconds(30), org.joda.time.Duration.ZERO);
   }
 
   /** Options that point Beam's Pub/Sub client at the emulator, without credentials. */
